@@ -1,0 +1,50 @@
+# Trust Coach: the few commands a person types. `make help` lists them.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+VENV  := .venv
+BIN   := $(VENV)/bin
+MODEL := models/trust-coach.tar.gz
+# The model is retrained only when what it is trained from changes.
+TRAINING_INPUTS := domain.yml config.yml $(wildcard data/*/*.yml) $(wildcard components/*.py) actions/content.py
+
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+export PYTHONWARNINGS ?= ignore::DeprecationWarning
+export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
+
+.PHONY: help setup train run chat test test-unit validate test-stories lint clean
+
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+
+setup: $(VENV)/.installed ## Create .venv (Python 3.10) and install everything, spaCy model included
+
+$(VENV)/.installed: pyproject.toml scripts/setup.sh
+	@bash scripts/setup.sh
+
+train: $(MODEL) ## Train the model if the data, domain or config changed
+
+$(MODEL): $(TRAINING_INPUTS) | $(VENV)/.installed
+	$(BIN)/rasa train --fixed-model-name trust-coach --out models
+	@touch $@
+
+run: $(MODEL) ## Start the assistant: Rasa on :5005 (REST) and the action server on :5055
+	@bash scripts/run.sh
+
+chat: | $(VENV)/.installed ## Talk to the running assistant in this terminal (after `make run`)
+	@$(BIN)/python scripts/chat.py
+
+test: $(MODEL) ## Run the whole suite: unit tests, data validation, test stories, NLU and end-to-end
+	$(BIN)/python -m pytest -m "not model" -q
+	$(BIN)/rasa data validate --fail-on-warnings --quiet
+	$(BIN)/rasa test core --stories tests/stories --model $(MODEL) --fail-on-prediction-errors --out results
+	$(BIN)/python -m pytest -m model -q
+
+test-unit: | $(VENV)/.installed ## Only the fast unit tests (no trained model needed)
+	$(BIN)/python -m pytest -m "not model" -q
+
+lint: | $(VENV)/.installed ## Check the Python code style
+	$(BIN)/ruff check actions components tests scripts
+
+clean: ## Remove the trained model and test results (keeps .venv and var/)
+	rm -rf models results

@@ -1,0 +1,1 @@
+"""Trust Coach action server: the coaching logic behind the Rasa assistant."""

@@ -1,0 +1,75 @@
+"""The article's content (content/coaching.yml) and support resources (content/resources.yml)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
+
+# The five responses the article says backfire, in the article's order, and the intents naming them.
+PATTERNS = ("reassuring", "ignoring", "angry", "giving_in", "withholding")
+PATTERN_INTENTS = {
+    "describe_reassuring": "reassuring",
+    "describe_ignoring": "ignoring",
+    "describe_getting_angry": "angry",
+    "describe_giving_in": "giving_in",
+    "describe_withholding": "withholding",
+}
+
+
+@lru_cache(maxsize=None)
+def coaching() -> dict[str, Any]:
+    """The article's patterns, insights, steps and the rest, as written in content/coaching.yml."""
+    return yaml.safe_load((CONTENT_DIR / "coaching.yml").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=None)
+def resources() -> dict[str, Any]:
+    """Crisis lines and therapist directories, with the date they were last checked."""
+    return yaml.safe_load((CONTENT_DIR / "resources.yml").read_text(encoding="utf-8"))
+
+
+def pattern(name: str) -> dict[str, Any]:
+    return coaching()["patterns"][name]
+
+
+def step(name: str) -> dict[str, Any]:
+    return coaching()["steps"][name]
+
+
+def step_names() -> list[str]:
+    """The eight steps in the article's order."""
+    return sorted(coaching()["steps"], key=lambda name: coaching()["steps"][name]["number"])
+
+
+def partner_phrase(partner_term: str | None) -> str:
+    """How to name the partner in a reply: "your wife" if the user said wife, else "your partner"."""
+    term = (partner_term or "").strip().lower()
+    if not term or not term.replace(" ", "").isalpha() or len(term) > 20:
+        return "your partner"
+    return f"your {term}"
+
+
+def fill(text: str, partner_term: str | None = None) -> str:
+    """Puts the partner's name into a content text; sentence-initial "your" gets its capital."""
+    partner = partner_phrase(partner_term)
+    filled = text.replace("{partner}", partner)
+    if filled.startswith(partner):
+        filled = filled[0].upper() + filled[1:]
+    return filled
+
+
+@lru_cache(maxsize=None)
+def safety() -> dict[str, Any]:
+    """What the coach says when someone may be unsafe (content/safety.yml)."""
+    return yaml.safe_load((CONTENT_DIR / "safety.yml").read_text(encoding="utf-8"))
+
+
+def hotline() -> str:
+    """The domestic violence hotline in one line, for notes under other answers."""
+    line = resources()["crisis"]["abuse"][0]
+    return f"{line['name']}: {line['short']}"

@@ -1,0 +1,66 @@
+"""Real help at once when someone may be unsafe: crisis numbers first, coaching only if they want it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.coaching import Reply, send
+from actions.content import resources, safety
+
+# Steps never suggested once abuse or danger is disclosed: couples therapy is advised against
+# where there is abuse, and "it's not about you" must never excuse a partner's control.
+STEPS_UNSAFE_AFTER_ABUSE = ("couples_therapy", "not_about_you")
+
+KINDS = {
+    "safety_self_harm": "self_harm",
+    "safety_danger": "danger",
+    "safety_coercive_control": "coercive_control",
+}
+
+
+def crisis_lines(kind: str) -> str:
+    """The numbers for this kind of danger, the emergency number and help outside the US."""
+    crisis = resources()["crisis"]
+    services = crisis["self_harm"] if kind == "self_harm" else crisis["abuse"]
+    lines = [f"- {service['name']}: {service['reach']}" for service in services]
+    return "\n".join([*lines, crisis["emergency"], crisis["other_countries"]])
+
+
+def safety_replies(kind: str) -> list[Reply]:
+    """The answer to a safety flag: short and warm, the real numbers in the first reply, no coaching."""
+    words = safety()
+    keep_talking = [
+        {"title": words["buttons"]["keep_talking"], "payload": "/affirm"},
+    ]
+    if kind == "self_harm":
+        return [
+            Reply(f"{words['self_harm']['opening']}\n{crisis_lines(kind)}"),
+            Reply(words["self_harm"]["closing"], buttons=keep_talking),
+        ]
+    return [
+        Reply(f"{words[kind]['opening']}\n{crisis_lines(kind)}"),
+        Reply(f"{words[kind]['not_your_fault']} {words['privacy']}"),
+        Reply(words["keep_talking"], buttons=keep_talking),
+    ]
+
+
+class ActionSafetyResponse(Action):
+    """Answers a safety flag with crisis help, and remembers a disclosure of abuse or danger."""
+
+    def name(self) -> str:
+        return "action_safety_response"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        kind = KINDS.get(intent, "danger")
+        send(dispatcher, safety_replies(kind))
+        events: list[EventType] = [SlotSet("offer", "keep_talking")]
+        if kind != "self_harm":
+            events.append(SlotSet("abuse_disclosed", True))
+        return events

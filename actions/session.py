@@ -1,0 +1,146 @@
+"""The conversation around the coaching: starting a session, following up a step, summing up, yes and no."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.coaching import ActionNextStep, slot_list
+from actions.content import pattern, safety, step, step_names
+from actions.replies import button, phrase, what_next_buttons
+from actions.store import open_store
+
+
+class ActionSessionStart(Action):
+    """Starts each session with who the coach is, and asks a returning user how their step went."""
+
+    def name(self) -> str:
+        return "action_session_start"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        events: list[EventType] = [SessionStarted()]
+        if domain.get("session_config", {}).get("carry_over_slots_to_new_session", True):
+            events += [SlotSet(name, value) for name, value in tracker.slots.items()]
+        dispatcher.utter_message(response="utter_intro")
+        follow_up = open_store().take_follow_up(tracker.sender_id)
+        if follow_up is not None:
+            dispatcher.utter_message(
+                text=phrase("followup", title=step(follow_up.step)["title"]),
+                buttons=[button("went_well", "step_went_well"), button("went_badly", "step_went_badly")],
+            )
+        return events + [ActionExecuted("action_listen")]
+
+
+class ActionRecordStepOutcome(Action):
+    """Saves how the followed-up step went and answers kindly either way."""
+
+    def name(self) -> str:
+        return "action_record_step_outcome"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        outcome = "went_well" if intent == "step_went_well" else "went_badly"
+        name = open_store().record_outcome(tracker.sender_id, outcome)
+        if name is None:
+            dispatcher.utter_message(text=phrase("outcome_unknown"), buttons=what_next_buttons())
+        elif outcome == "went_well":
+            dispatcher.utter_message(text=phrase("outcome_went_well"), buttons=what_next_buttons())
+        else:
+            dispatcher.utter_message(
+                text=phrase("outcome_went_badly", title=step(name)["title"]),
+                buttons=[button("try_step", "choose_step", step=name), *what_next_buttons()],
+            )
+        return [SlotSet("last_step", name), SlotSet("offer", "next_step")]
+
+
+def summary_lines(
+    discussed: list[str], offered: list[str], chosen: list[str], partner_term: str | None = None
+) -> list[str]:
+    """A short summary of the conversation: the responses described and the steps seen and chosen."""
+    if not (discussed or offered or chosen):
+        return [phrase("summary_empty", partner_term)]
+
+    def titles(names: list[str]) -> str:
+        return "; ".join(step(name)["title"] for name in dict.fromkeys(names) if name in step_names())
+
+    lines = [phrase("summary_intro")]
+    if discussed:
+        labels = "; ".join(pattern(name)["label"] for name in dict.fromkeys(discussed))
+        lines.append(phrase("summary_patterns", items=labels))
+    if offered:
+        lines.append(phrase("summary_steps_seen", items=titles(offered)))
+    if chosen:
+        lines.append(phrase("summary_steps_chosen", items=titles(chosen)))
+    return lines
+
+
+def summary_text(tracker: Tracker) -> str:
+    return "\n".join(
+        summary_lines(
+            slot_list(tracker, "patterns_discussed"),
+            slot_list(tracker, "steps_offered"),
+            slot_list(tracker, "steps_chosen"),
+            tracker.get_slot("partner_term"),
+        )
+    )
+
+
+class ActionSummarise(Action):
+    """Sums up what was discussed and which steps the user chose."""
+
+    def name(self) -> str:
+        return "action_summarise"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        dispatcher.utter_message(text=summary_text(tracker), buttons=what_next_buttons())
+        return []
+
+
+class ActionGoodbye(Action):
+    """Says goodbye, with a summary when something was discussed."""
+
+    def name(self) -> str:
+        return "action_goodbye"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        if slot_list(tracker, "patterns_discussed") or slot_list(tracker, "steps_offered"):
+            dispatcher.utter_message(text=summary_text(tracker))
+        dispatcher.utter_message(response="utter_goodbye")
+        return []
+
+
+class ActionAnswerOffer(Action):
+    """Takes a yes or no to what the coach last offered: another step, to say what they do, to keep talking."""
+
+    def name(self) -> str:
+        return "action_answer_offer"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        offer = tracker.get_slot("offer")
+        if intent == "deny":
+            dispatcher.utter_message(response="utter_no_problem")
+            return [SlotSet("offer", None)]
+        if offer == "next_step":
+            return ActionNextStep().run(dispatcher, tracker, domain)
+        if offer == "keep_talking":
+            dispatcher.utter_message(text=safety()["resume"])
+            return [SlotSet("offer", None)]
+        if offer == "patterns":
+            dispatcher.utter_message(response="utter_ask_which_pattern")
+            return [SlotSet("offer", None)]
+        dispatcher.utter_message(response="utter_help")
+        return []

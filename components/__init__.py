@@ -1,0 +1,1 @@
+"""Custom Rasa pipeline components for Trust Coach."""

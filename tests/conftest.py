@@ -1,0 +1,75 @@
+"""Shared fixtures: a fresh coach database per test, and trackers and dispatchers like Rasa's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import store
+from actions.store import PROJECT_DIR
+
+
+@pytest.fixture()
+def coach_db(tmp_path, monkeypatch) -> store.StepStore:
+    """A fresh SQLite database for the coach's records, used by every action in the test."""
+    url = f"sqlite:///{tmp_path / 'coach.db'}"
+    monkeypatch.setenv("TRUST_COACH_DB_URL", url)
+    store.open_store.cache_clear()
+    yield store.open_store(url)
+    store.open_store.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def domain() -> dict[str, Any]:
+    return yaml.safe_load((PROJECT_DIR / "domain.yml").read_text())
+
+
+@pytest.fixture()
+def dispatcher() -> CollectingDispatcher:
+    return CollectingDispatcher()
+
+
+def make_tracker(
+    intent: str = "greet",
+    text: str = "",
+    entities: list[tuple[str, str]] = (),
+    slots: dict[str, Any] | None = None,
+    sender_id: str = "test-user",
+) -> Tracker:
+    """A tracker whose latest message has this intent and these (entity, value) pairs."""
+    latest = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 0.95},
+        "entities": [{"entity": entity, "value": value} for entity, value in entities],
+    }
+    return Tracker(
+        sender_id=sender_id,
+        slots=slots or {},
+        latest_message=latest,
+        events=[],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )
+
+
+def texts(dispatcher: CollectingDispatcher) -> list[str]:
+    return [message.get("text") or "" for message in dispatcher.messages]
+
+
+def said(dispatcher: CollectingDispatcher) -> str:
+    """Everything the assistant said, as one string."""
+    return "\n".join(texts(dispatcher))
+
+
+def payloads(dispatcher: CollectingDispatcher) -> list[str]:
+    return [button["payload"] for message in dispatcher.messages for button in message.get("buttons", [])]
+
+
+def slots_set(events: list[dict[str, Any]]) -> dict[str, Any]:
+    return {event["name"]: event["value"] for event in events if event.get("event") == "slot"}

@@ -1,0 +1,78 @@
+"""The article's content file is whole: every response has its insight and existing steps, and every
+entity value the NLU can produce has a text to tailor the answer with."""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from actions.content import PATTERN_INTENTS, PATTERNS, coaching, resources, safety, step_names
+from actions.store import PROJECT_DIR
+
+
+def all_texts(node) -> list[str]:
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, dict):
+        return [text for value in node.values() for text in all_texts(value)]
+    if isinstance(node, list):
+        return [text for value in node for text in all_texts(value)]
+    return []
+
+
+def test_every_response_has_words_an_insight_and_existing_steps():
+    assert tuple(coaching()["patterns"]) == PATTERNS
+    for name, content in coaching()["patterns"].items():
+        assert content["label"], name
+        assert len(content["heard"]) == 2 and len(content["insight"]) == 2, name
+        assert len(set(content["insight"])) == 2, f"{name}: the two insights must differ"
+        assert content["steps"] and set(content["steps"]) <= set(step_names()), name
+
+
+def test_the_eight_steps_are_numbered_in_order_with_something_to_try():
+    steps = coaching()["steps"]
+    assert [steps[name]["number"] for name in step_names()] == list(range(1, 9))
+    for name in step_names():
+        assert steps[name]["title"] and steps[name]["summary"] and steps[name]["try"], name
+
+
+def test_root_cause_caveat_and_closing_thought_are_there():
+    assert len(coaching()["root_cause"]) >= 3 and coaching()["root_cause_recap"]
+    assert coaching()["caveat"] and coaching()["closing_thought"] and coaching()["overview"]
+
+
+def test_only_the_partner_placeholder_is_used_in_article_content():
+    article = {k: v for k, v in coaching().items() if k not in ("phrases", "menu")}
+    for text in all_texts(article):
+        assert set(re.findall(r"{(\w*)}", text)) <= {"partner"}, text
+
+
+def test_every_intent_named_in_code_is_in_the_domain():
+    domain = yaml.safe_load((PROJECT_DIR / "domain.yml").read_text())
+    assert set(PATTERN_INTENTS) <= set(domain["intents"])
+
+
+def entity_values() -> dict[str, list[str]]:
+    return {
+        "given_in": list(coaching()["patterns"]["giving_in"]["given_in"]),
+        "held_back": list(coaching()["patterns"]["withholding"]["held_back"]),
+        "step": step_names(),
+    }
+
+
+def test_every_tailoring_text_can_be_reached_from_the_nlu_data():
+    nlu = yaml.safe_load((PROJECT_DIR / "data" / "nlu" / "lookups.yml").read_text())["nlu"]
+    synonyms = {item["synonym"] for item in nlu if "synonym" in item}
+    for entity, values in entity_values().items():
+        missing = set(values) - synonyms
+        assert not missing, f"{entity}: no synonym in data/nlu/lookups.yml maps to {missing}"
+
+
+def test_resources_are_dated_and_crisis_lines_are_real_numbers():
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", resources()["checked"])
+    crisis = resources()["crisis"]
+    assert "988" in crisis["self_harm"][0]["reach"]
+    assert "1-800-799-7233" in crisis["abuse"][0]["reach"]
+    assert "911" in crisis["emergency"]
+    assert "{hotline}" in safety()["control_note"]
