@@ -307,5 +307,5 @@ class ActionAcknowledgeFeeling(Action):
         if feeling == "controlled":
             text += " " + safety()["control_note"].format(hotline=hotline())
         dispatcher.utter_message(text=text)
-        dispatcher.utter_message(response="utter_ask_what_you_do")
+        dispatcher.utter_message(text=phrase("ask_what_you_do"))
         return [SlotSet("offer", "patterns")]

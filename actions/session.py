@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
+from rasa_sdk.events import ActionExecuted, EventType, Restarted, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.coaching import ActionNextStep, slot_list
@@ -26,7 +26,7 @@ class ActionSessionStart(Action):
         events: list[EventType] = [SessionStarted()]
         if domain.get("session_config", {}).get("carry_over_slots_to_new_session", True):
             events += [SlotSet(name, value) for name, value in tracker.slots.items()]
-        dispatcher.utter_message(response="utter_intro")
+        dispatcher.utter_message(text=phrase("intro"))
         follow_up = open_store().take_follow_up(tracker.sender_id)
         if follow_up is not None:
             dispatcher.utter_message(
@@ -116,7 +116,7 @@ class ActionGoodbye(Action):
     ) -> list[EventType]:
         if slot_list(tracker, "patterns_discussed") or slot_list(tracker, "steps_offered"):
             dispatcher.utter_message(text=summary_text(tracker))
-        dispatcher.utter_message(response="utter_goodbye")
+        dispatcher.utter_message(text=phrase("goodbye"))
         return []
 
 
@@ -132,7 +132,7 @@ class ActionAnswerOffer(Action):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         offer = tracker.get_slot("offer")
         if intent == "deny":
-            dispatcher.utter_message(response="utter_no_problem")
+            dispatcher.utter_message(text=phrase("no_problem"))
             return [SlotSet("offer", None)]
         if offer == "next_step":
             return ActionNextStep().run(dispatcher, tracker, domain)
@@ -144,3 +144,16 @@ class ActionAnswerOffer(Action):
             return [SlotSet("offer", None)]
         dispatcher.utter_message(response="utter_help")
         return []
+
+
+class ActionRestart(Action):
+    """Starts the conversation over when asked: says so, then clears it (the coach's records stay)."""
+
+    def name(self) -> str:
+        return "action_restart"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        dispatcher.utter_message(text=phrase("restart"))
+        return [Restarted()]

@@ -5,8 +5,8 @@ learn, so `SafetyCheck` reads the spaCy parse of a message and decides by rule:
 
 - `self_harm`: the writer wants to die or to hurt themselves;
 - `danger`: someone hurts, threatens or frightens the writer;
-- `coercive_control`: a partner controls the writer's phone, passwords, whereabouts, money, friends or
-  family by demand, prohibition, force or threat.
+- `coercive_control`: a partner controls the writer's phone, passwords, whereabouts, money,
+  friends or family by demand, prohibition, force or threat.
 
 Each rule starts from an anchor word matched on its lemma (spaCy `Matcher`) or from a
 verb-and-object shape (`DependencyMatcher`), then looks at the parse around it: who is the subject,
@@ -15,14 +15,16 @@ it an idiom ("this is killing me"), an accident ("I cut myself shaving") or a fr
 agreed to swap passwords"). Every sentence of a long message is read.
 
 `SafetyClassifier` runs this last in the Rasa pipeline, on the doc `SpacyNLP` already made, and has
-the final word on the `safety_*` intents.
+the final word on the `safety_*` intents. SpacyNLP loads its model with the parser disabled, so the
+component first runs that same model's parser over the doc: no second model is loaded.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator, Optional
+from typing import Any, Optional
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -30,7 +32,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.nlu.constants import SPACY_DOCS
-from rasa.nlu.utils.spacy_utils import SpacyNLP
+from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import (
     ENTITIES,
@@ -47,6 +49,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from spacy.language import Language
 from spacy.matcher import DependencyMatcher, Matcher
 from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
@@ -61,6 +64,10 @@ URGENCY = (SELF_HARM, DANGER, COERCIVE_CONTROL)
 
 INTENT_PREFIX = "safety_"
 EVIDENCE_ENTITY = "safety_evidence"
+# SpacyNLP loads its model with the parser disabled (rasa/nlu/utils/spacy_utils.py). The parser is
+# still in that pipeline: running it, then the attribute ruler (which reads the parse to set POS),
+# gives the annotation of a full spaCy run.
+PARSE_STEPS = ("parser", "attribute_ruler")
 
 
 @dataclass(frozen=True)
@@ -121,14 +128,13 @@ SELF_HARM_VERBS = [
     "kill", "hurt", "harm", "cut", "burn", "hang", "shoot", "drown", "poison", "starve", "stab",
     "injure", "suffocate", "strangle", "slit",
 ]
-# These also happen by accident ("I cut myself shaving", "I hurt myself at the gym"): they count
-# unless the sentence gives an accidental setting.
-ACCIDENT_PRONE = {"hurt", "cut", "burn", "injure"}
+# These cannot happen by accident; every other self-harm verb can ("I cut myself shaving", "I hit
+# my head on the cupboard"), and counts unless the sentence gives an accidental setting.
+NEVER_ACCIDENTAL = {"kill", "hang", "slit", "strangle", "suffocate", "poison", "starve", "drown"}
 # Body parts that self-harm is done to ("slit my wrists", "cutting my arms").
 SELF_HARM_TARGETS = ["wrist", "arm", "thigh", "leg", "skin", "head", "face", "stomach", "hip"]
-# "I'm killing myself trying to make him happy", "I'm only hurting myself by staying": effort, not harm.
+# "I'm killing myself trying to make him happy", "only hurting myself by staying": effort, not harm.
 EXERTION_VERBS = {"try", "work", "make", "get", "keep", "stay", "run", "please", "prove"}
-
 EXERTION_PLACES = {"work", "gym", "job", "office", "school"}
 # Doing it again, on purpose or as a habit turns an accident-prone verb into self-harm.
 SELF_HARM_INTENT_WORDS = {"again", "deliberately", "intentionally", "purpose", "regularly", "bleed",
@@ -138,7 +144,7 @@ LIFE_VERBS = {"live", "exist", "wake", "be", "go", "continue", "carry"}
 LIFE_STATES = {"alive", "here", "around"}
 # "I want to die of embarrassment", "die laughing": wanting to die counts when it stands alone.
 DIE_IDIOM_PREPS = {"of", "for", "from"}
-# Subjects and verbs around "suicide" that make it the writer's own ("I've thought about suicide").
+# Words that name suicide outright; they count when they are the writer's own.
 SUICIDE_WORDS = {"suicide", "suicidal", "overdose"}
 # An overdose is named by the amount ("all my pills", "how many it would take") or by saving up.
 PILLS = {"pill", "tablet", "painkiller", "paracetamol", "med", "meds", "medication", "medicine",
@@ -169,7 +175,10 @@ DEATH_WISH_PHRASES: list[list[dict[str, Any]]] = [
     [{"LEMMA": "end"}, {"LOWER": "it"}, {"LOWER": "all"}],
     [{"LOWER": "better"}, {"LOWER": "off"}, {"LOWER": "dead"}],
     [{"LOWER": "better"}, {"LOWER": "off"}, {"LOWER": "without"}, {"LOWER": "me"}],
-    [{"LOWER": {"IN": ["no", "nothing"]}}, {"LOWER": {"IN": ["reason", "point", "left"]}, "OP": "?"},
+    [{"LOWER": "better"}, {"LOWER": "off"}, {"LOWER": {"IN": ["not", "never"]}},
+     {"LOWER": {"IN": ["existing", "living", "being", "born", "here", "alive"]}}],
+    [{"LOWER": {"IN": ["no", "nothing"]}},
+     {"LOWER": {"IN": ["reason", "point", "left"]}, "OP": "?"},
      {"LOWER": {"IN": ["to", "in"]}}, {"LOWER": {"IN": ["live", "living"]}}],
     [{"LOWER": "nothing"}, {"LOWER": "left", "OP": "?"}, {"LOWER": "to"}, {"LOWER": "live"},
      {"LOWER": "for"}],
@@ -263,6 +272,10 @@ BRANDISH_VERBS = {"have", "hold", "grab", "take", "pick", "point", "wave", "pull
                   "carry", "swing", "show", "hide"}
 CONFRONTATION_VERBS = {"say", "ask", "yell", "scream", "shout", "threaten", "tell", "demand",
                        "accuse", "question", "interrogate", "argue", "fight", "come"}
+SPEECH_VERBS = {"say", "tell", "threaten", "warn", "text", "scream", "yell", "shout", "write"}
+# Household work explains a knife in hand or a broken plate.
+CHORES = {"cook", "wash", "clean", "tidy", "unload", "load", "move", "carry", "cut", "chop", "dry",
+          "slice", "peel", "prepare", "garden", "fix"}
 # Setting fire to a home with someone in it, crashing a car with them in it.
 LETHAL_ACTS = {"set", "burn", "crash", "run", "drive"}
 LETHAL_TARGETS = {"house", "home", "car", "apartment", "flat", "room", "bed", "me", "us", "place",
@@ -354,8 +367,8 @@ PREVENTION_VERBS = {"stop", "prevent", "keep", "bar"}
 SEIZURE_VERBS = {"control", "take", "withhold", "confiscate", "hide", "restrict", "limit",
                  "monitor", "track", "spy", "smash", "break", "destroy", "delete", "cut", "lock",
                  "keep", "steal", "install", "instal", "put", "block"}  # "instal": the lemmatizer's
-# Some seizures are everyday ("she took my phone to look at a photo", "cut off"): these count on
-# their own, the others need the object to be a controlled thing the user owns.
+# Watching the user: these count on their own when aimed at the user or what is theirs. Reading a
+# partner's phone is the article's own scenario and is not here.
 SURVEILLANCE_VERBS = {"monitor", "track", "spy", "stalk"}
 SURVEILLANCE_TOOLS = {"tracker", "spyware", "gps", "airtag", "camera", "track", "tracking", "spy",
                       "stalkerware"}
@@ -389,6 +402,8 @@ CONTROL_THREATS = {"take", "post", "share", "tell", "expose", "kick", "throw", "
                    "report", "call", "send", "leak", "publish", "show", "withhold", "stop"}
 BREAKUP_THREATS = {"leave", "dump", "divorce", "end", "break"}
 REFLEXIVE_PARTNER = {"himself", "herself", "themselves", "themself"}
+# "She tracks my location and I just let her": the user's own say-so.
+CONSENT_VERBS = {"let", "allow", "agree", "offer", "choose", "decide"}
 MODALS = {"will", "would", "'ll", "'d", "wo", "gon", "going", "shall"}
 
 
@@ -429,7 +444,7 @@ def _resolve(token: Token) -> Token:
     return token
 
 
-def _subject(verb: Token) -> Optional[Token]:
+def _subject(verb: Token) -> Token | None:
     """Who does `verb`, following control verbs ("he tried to choke me") and "and" ("he grabbed me
     and pushed me"); for "told him to stop" the object of the controlling verb is the doer."""
     subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")]
@@ -450,7 +465,7 @@ def _subject(verb: Token) -> Optional[Token]:
     return None
 
 
-def _agent(verb: Token) -> Optional[Token]:
+def _agent(verb: Token) -> Token | None:
     """The doer of a passive verb: "I was pushed BY HIM"."""
     for child in verb.children:
         if child.dep_ == "agent":
@@ -558,7 +573,7 @@ def _span(doc: Doc, tokens: Iterable[Token]) -> Span:
 
 
 Finding = tuple[str, Span]
-Check = Callable[[Token], Optional[Finding]]
+Check = Callable[[Token], Finding | None]
 
 
 # ==================================================================================================
@@ -582,7 +597,7 @@ def _self_harm_is_exertion(verb: Token) -> bool:
 
 
 def _self_harm_is_accident(verb: Token) -> bool:
-    """ "I cut myself shaving", "hurt myself at the gym" -- unless it was "again" or "on purpose"."""
+    """ "I cut myself shaving", "hurt myself at the gym" -- unless "again" or "on purpose"."""
     words = _lemmas_in(verb.sent)
     habit = _lower_lemma(verb.head) in HABIT_VERBS or any(c.lower_ == "been" for c in verb.children)
     if words & SELF_HARM_INTENT_WORDS or habit:
@@ -599,19 +614,19 @@ def _self_harm_is_accident(verb: Token) -> bool:
     return False
 
 
-def _check_self_harm_verb(verb: Token, target: Token, *_: Token) -> Optional[Finding]:
+def _check_self_harm_verb(verb: Token, target: Token, *_: Token) -> Finding | None:
     """ "I want to kill myself", "I've been cutting myself", "slit my wrists"."""
     subject = _subject(verb)
     if subject is not None and not _is_user(subject):
         return None
     if _is_denied(verb) or _self_harm_is_exertion(verb):
         return None
-    if _lower_lemma(verb) in ACCIDENT_PRONE and _self_harm_is_accident(verb):
+    if _lower_lemma(verb) not in NEVER_ACCIDENTAL and _self_harm_is_accident(verb):
         return None
     return SELF_HARM, _span(verb.doc, [verb, target])
 
 
-def _check_end_my_life(verb: Token, life: Token, *_: Token) -> Optional[Finding]:
+def _check_end_my_life(verb: Token, life: Token, *_: Token) -> Finding | None:
     """ "I want to end my life", "take my own life"."""
     if _is_denied(verb):
         return None
@@ -621,7 +636,7 @@ def _check_end_my_life(verb: Token, life: Token, *_: Token) -> Optional[Finding]
     return SELF_HARM, _span(verb.doc, [verb, life])
 
 
-def _check_want_to_die(want: Token) -> Optional[Finding]:
+def _check_want_to_die(want: Token) -> Finding | None:
     """ "I want to die" (not "dying to know", "want to die of embarrassment"), and its mirror,
     "I don't want to live / be alive / be here / wake up anymore"."""
     subject = _subject(want)
@@ -668,7 +683,7 @@ def _has_prep(token: Token) -> bool:
     return any(child.dep_ == "prep" for child in token.children)
 
 
-def _check_wish_dead(wish: Token) -> Optional[Finding]:
+def _check_wish_dead(wish: Token) -> Finding | None:
     """ "I wish I was dead", "I wish I'd never been born", "I wish I wasn't alive"."""
     if _has_negation(wish):
         return None
@@ -687,12 +702,12 @@ def _check_wish_dead(wish: Token) -> Optional[Finding]:
     return None
 
 
-def _is_third_party(token: Optional[Token]) -> bool:
+def _is_third_party(token: Token | None) -> bool:
     """Someone other than the writer: "my brother", "he" (not "it", "you" or "everyone")."""
     return token is not None and _is_person(token) and not _is_user(token)
 
 
-def _check_rather_dead(dead: Token) -> Optional[Finding]:
+def _check_rather_dead(dead: Token) -> Finding | None:
     """ "I'd rather be dead", "better off if I was dead", "easier if I wasn't alive" -- not "my
     phone is dead", "I'm dead tired" or "I'm dead" after a joke, which are neither wished nor
     imagined."""
@@ -716,11 +731,14 @@ def _check_rather_dead(dead: Token) -> Optional[Finding]:
     return (SELF_HARM, _span(dead.doc, [verb, dead])) if imagined else None
 
 
-def _check_pointless_life(span: Span) -> Optional[Finding]:
+def _check_pointless_life(span: Span) -> Finding | None:
     """ "I don't see the point in living", "no reason to keep going", "what's the point of
     living" -- denied or questioned; not "the point of living together is..." and not "how do I
     keep going without burning out"."""
-    point = span[0]
+    point, last = span[0], span[-1]
+    attached = [last] if last.head == point or last.head.pos_ == "ADP" else [last, last.head]
+    if any(_has_prep(token) for token in attached):
+        return None  # "no reason to keep going with this diet", "no point in living with him"
     sentence_before = point.doc[point.sent.start:point.i]
     asks_what = any(t.lower_ == "what" for t in sentence_before)
     if _has_negation(point) or _is_denied(point.head) or asks_what:
@@ -728,7 +746,7 @@ def _check_pointless_life(span: Span) -> Optional[Finding]:
     return None
 
 
-def _check_cutting_habit(cut: Token) -> Optional[Finding]:
+def _check_cutting_habit(cut: Token) -> Finding | None:
     """ "I started cutting again", "I've been cutting" -- cutting with no object, as a habit;
     not "cutting back", "cutting carbs", "cutting class"."""
     if any(c.dep_ in ("dobj", "prt", "prep", "dative") for c in cut.children):
@@ -737,12 +755,13 @@ def _check_cutting_habit(cut: Token) -> Optional[Finding]:
     if subject is None or not _is_user(subject) or _is_denied(cut):
         return None
     habit = (any(c.lower_ in {"again", "been"} for c in cut.children)
-             or _lower_lemma(cut.head) in {"start", "begin", "keep", "stop", "quit"})
-    return (SELF_HARM, _span(cut.doc, [subject, cut] if subject.i < cut.i else [cut])) if habit \
-        else None
+             or _lower_lemma(cut.head) in HABIT_VERBS | {"stop", "quit"})
+    if not habit:
+        return None
+    return SELF_HARM, _span(cut.doc, [subject, cut] if subject.i < cut.i else [cut])
 
 
-def _check_suicide_word(word: Token) -> Optional[Finding]:
+def _check_suicide_word(word: Token) -> Finding | None:
     """ "I'm suicidal", "I've been thinking about suicide", "I took an overdose" -- the writer's
     own, not a brother's, and not denied ("I'm not suicidal")."""
     if _is_denied(word) or _is_third_party(_experiencer(word)):
@@ -750,7 +769,7 @@ def _check_suicide_word(word: Token) -> Optional[Finding]:
     return SELF_HARM, _span(word.doc, [word])
 
 
-def _experiencer(token: Token) -> Optional[Token]:
+def _experiencer(token: Token) -> Token | None:
     """The subject of the nearest verb above `token`: whose suicidal thoughts, whose fear."""
     node = token
     for _ in range(5):
@@ -781,7 +800,7 @@ def _is_contemplated(verb: Token) -> bool:
     return False
 
 
-def _check_method(verb: Token) -> Optional[Finding]:
+def _check_method(verb: Token) -> Finding | None:
     """ "I keep thinking about jumping off a bridge", "thinkin bout driving into a tree",
     "think how easy it would be to just step off" (the balcony named earlier in the sentence)."""
     here = _lemmas_in(verb.subtree)
@@ -796,7 +815,7 @@ def _check_method(verb: Token) -> Optional[Finding]:
     return SELF_HARM, _span(verb.doc, [verb, *verb.subtree])
 
 
-def _check_pill_amount(pill: Token) -> Optional[Finding]:
+def _check_pill_amount(pill: Token) -> Finding | None:
     """ "I looked up how many of my sleeping pills it would take", "been saving up my meds":
     an amount to take, or a store kept -- not "I forgot to take my pills"."""
     sentence = _lemmas_in(pill.sent)
@@ -817,7 +836,7 @@ def _check_pill_amount(pill: Token) -> Optional[Finding]:
     return SELF_HARM, _span(pill.doc, [pill, take])
 
 
-def _check_death_wish_phrase(span: Span) -> Optional[Finding]:
+def _check_death_wish_phrase(span: Span) -> Finding | None:
     """Fixed expressions ("end it all", "better off dead", "no reason to live"), unless the
     sentence denies them ("I'd never end it all") or they are about someone else."""
     root = span.root
@@ -848,10 +867,9 @@ def _violence_is_idiom(verb: Token) -> bool:
             return True
         if child.lower_ in NON_PHYSICAL_MANNER:
             return True
-        if child.dep_ == "prep" and child.lower_ == "with":
-            if any(_lower_lemma(o) in WORD_MISSILES | SOFT_OBJECTS
-                   for o in _children(child, "pobj")):
-                return True
+        with_what = _children(child, "pobj") if child.lower_ == "with" else []
+        if any(_lower_lemma(o) in WORD_MISSILES | SOFT_OBJECTS for o in with_what):
+            return True
         if lemma == "beat" and child.dep_ == "prep" and child.lower_ in {"at", "to", "in"}:
             return True
         if child.dep_ == "prep" and child.lower_ == "on" and any(
@@ -863,7 +881,7 @@ def _violence_is_idiom(verb: Token) -> bool:
     return False
 
 
-def _kill_is_hyperbole(verb: Token, doer: Optional[Token]) -> bool:
+def _kill_is_hyperbole(verb: Token, doer: Token | None) -> bool:
     """ "This is killing me", "my boss will murder me", "she'll kill me if I'm late again"."""
     if doer is None or not (doer.lower_ in PARTNER_PRONOUNS or _lower_lemma(doer) in PARTNER_NOUNS
                             or doer.lower_ in PARTNER_NOUNS or doer.pos_ == "PROPN"):
@@ -902,7 +920,7 @@ def _hurt_is_emotional(verb: Token) -> bool:
     return False
 
 
-def _is_violent_doer(doer: Optional[Token], verb: Token) -> bool:
+def _is_violent_doer(doer: Token | None, verb: Token) -> bool:
     """A person other than the user; a missing subject only for reports ("punched me again")."""
     if doer is None:
         return verb.tag_ in ("VBD", "VBN")
@@ -911,7 +929,7 @@ def _is_violent_doer(doer: Optional[Token], verb: Token) -> bool:
     return _is_person(doer) or (doer.lower_ in PARTNER_PRONOUNS)
 
 
-def _check_violence(verb: Token, victim: Token, *_: Token) -> Optional[Finding]:
+def _check_violence(verb: Token, victim: Token, *_: Token) -> Finding | None:
     """Someone hits, chokes, pushes... me or my body: "he pushed me", "she grabbed my wrist"."""
     lemma = _lower_lemma(verb)
     if lemma == "threaten":
@@ -929,7 +947,7 @@ def _check_violence(verb: Token, victim: Token, *_: Token) -> Optional[Finding]:
     return DANGER, _span(verb.doc, evidence)
 
 
-def _check_violence_passive(verb: Token, victim: Token) -> Optional[Finding]:
+def _check_violence_passive(verb: Token, victim: Token) -> Finding | None:
     """ "I was choked", "I got hit last night" -- not "hit by a car", not "I'll get killed"."""
     if _lower_lemma(verb) == "threaten" or verb.tag_ != "VBN":
         return None
@@ -945,7 +963,7 @@ def _check_violence_passive(verb: Token, victim: Token) -> Optional[Finding]:
     return DANGER, _span(verb.doc, [victim, verb] + ([agent] if agent is not None else []))
 
 
-def _check_missile(verb: Token, at: Token, victim: Token) -> Optional[Finding]:
+def _check_missile(verb: Token, at: Token, victim: Token) -> Finding | None:
     """ "He threw a plate at me", "pulled a knife on me", "came at me with a knife"."""
     lemma = _lower_lemma(verb)
     if lemma in {"come", "pull", "wave", "point", "aim"} and not _lemmas_in(verb.subtree) & WEAPONS:
@@ -956,7 +974,7 @@ def _check_missile(verb: Token, at: Token, victim: Token) -> Optional[Finding]:
     return DANGER, _span(verb.doc, [verb, at, victim])
 
 
-def _check_intimidation(verb: Token) -> Optional[Finding]:
+def _check_intimidation(verb: Token) -> Finding | None:
     """ "He punched the wall next to my head", "he's smashing stuff in the kitchen" -- not "he
     threw a fit", "I broke a glass" or "she broke a plate while cooking"."""
     targets = [t for t in _subtree_without_subject(verb) if _lower_lemma(t) in INTIMIDATION_TARGETS]
@@ -967,13 +985,20 @@ def _check_intimidation(verb: Token) -> Optional[Finding]:
         return None
     if _lower_lemma(verb) == "slam" and not _lemmas_in(verb.subtree) & {"fist", "head", "me"}:
         return None  # slamming a door in a quarrel is not a threat by itself
-    if _lower_lemma(verb) in {"break", "throw"} and (_self_harm_is_accident(verb) or any(
-            c.dep_ == "prep" and c.lower_ == "by" for c in verb.children)):
-        return None  # "broke a glass by accident", "threw the plates in the bin while cleaning"
+    if _is_mishap(verb):
+        return None  # "broke a glass while washing up", "threw the plates out by accident"
     return DANGER, _span(verb.doc, [verb, targets[0]])
 
 
-def _check_weapon(weapon: Token) -> Optional[Finding]:
+def _is_mishap(verb: Token) -> bool:
+    """An accident or a chore: "by accident", "while cooking"."""
+    words = _lemmas_in(verb.sent)
+    if words & {"accident", "accidentally", "mistake", "drop"}:
+        return True
+    return any(t.dep_ == "advcl" and _lower_lemma(t) in CHORES for t in verb.sent)
+
+
+def _check_weapon(weapon: Token) -> Finding | None:
     """ "She had the kitchen knife in her hand when she said I'd regret it", "he took the gun out
     while asking who I was texting" -- a weapon in hand in a confrontation."""
     sentence = weapon.sent
@@ -984,12 +1009,12 @@ def _check_weapon(weapon: Token) -> Optional[Finding]:
     confronting = [t for t in sentence if _lower_lemma(t) in CONFRONTATION_VERBS
                    and (t.dep_ in ("advcl", "conj") or _partner_does(t))]
     at_me = any(_is_user(t) and t.dep_ == "pobj" for t in sentence)
-    if not confronting and not at_me:
+    if (not confronting and not at_me) or _is_mishap(holders[0]):
         return None
     return DANGER, _span(weapon.doc, [holders[0], weapon, *confronting[:1]])
 
 
-def _check_lethal_act(verb: Token) -> Optional[Finding]:
+def _check_lethal_act(verb: Token) -> Finding | None:
     """ "She said she'd set the house on fire with me in it", "he'd crash us both" -- a partner
     acting on a home or a car with the user in it."""
     doer = _subject(verb)
@@ -1010,7 +1035,7 @@ def _check_lethal_act(verb: Token) -> Optional[Finding]:
     return DANGER, _span(verb.doc, [verb, *verb.subtree])
 
 
-def _check_hiding(hide: Token) -> Optional[Finding]:
+def _check_hiding(hide: Token) -> Finding | None:
     """ "I'm hiding in the bathroom rn, he's smashing stuff" -- the user hides from someone;
     not "I hide my phone" or "hiding from her questions"."""
     subject = _subject(hide)
@@ -1018,6 +1043,8 @@ def _check_hiding(hide: Token) -> Optional[Finding]:
         return None
     if any(c.dep_ == "dobj" and not _is_user(c) for c in hide.children):
         return None
+    if not any(_is_partner(t) for t in hide.sent):
+        return None  # "I hide in my room to play games" hides from no one
     for prep in _children(hide, "prep"):
         objects = _children(prep, "pobj")
         if prep.lower_ in {"in", "inside"} and any(_lower_lemma(o) in HIDING_PLACES
@@ -1028,7 +1055,7 @@ def _check_hiding(hide: Token) -> Optional[Finding]:
     return None
 
 
-def _check_unknown_menace(know: Token) -> Optional[Finding]:
+def _check_unknown_menace(know: Token) -> Finding | None:
     """ "I lock the bedroom door because I don't know what he'll do when he's drinking" -- not
     knowing what a partner will do, said beside a trigger or a precaution."""
     if not _has_negation(know):
@@ -1048,25 +1075,34 @@ def _check_unknown_menace(know: Token) -> Optional[Finding]:
     return None
 
 
-def _check_conditional_harm(verb: Token) -> Optional[Finding]:
+def _check_conditional_harm(verb: Token) -> Finding | None:
     """ "She'll get hurt if I keep lying to him", "he'd kill my dog if I told anyone" -- harm to
     someone, made to depend on what the user does: a threat."""
     lemma = _lower_lemma(verb)
     if lemma in {"threaten", "push", "hold", "throw", "grab", "pull", "shake"} or not _modal(verb):
         return None
-    conditions = [c for c in verb.children if c.dep_ == "advcl"
-                  and any(m.lower_ in {"if", "unless"} for m in c.children)
-                  and (s := _subject(c)) is not None and _is_user(s)]
+    conditions = [c for c in _children(verb, "advcl") if _is_users_condition(c)]
     if not conditions or _is_denied(verb) or _kill_is_hyperbole_context(verb):
         return None
     doer = _subject(verb)
     passive = any(c.dep_ == "nsubjpass" for c in verb.children)
-    if not passive and (doer is None or not _is_partner(doer)):
+    if passive:
+        # "I'd get hurt if I tried a marathon" is a worry; "he said my dog will get hurt" a threat.
+        if not any(_lower_lemma(a) in SPEECH_VERBS and _partner_does(a) for a in verb.ancestors):
+            return None
+    elif doer is None or not _is_partner(doer):
         return None
     return DANGER, _span(verb.doc, [verb, *conditions[0].subtree])
 
 
-def _check_violent_partner(word: Token) -> Optional[Finding]:
+def _is_users_condition(clause: Token) -> bool:
+    """ "if I leave", "unless I hand it over": a condition on what the user does."""
+    subject = _subject(clause)
+    return (subject is not None and _is_user(subject)
+            and any(c.lower_ in {"if", "unless"} for c in clause.children))
+
+
+def _check_violent_partner(word: Token) -> Finding | None:
     """ "He gets violent when he drinks", "she gets physical" -- not "he has never been violent",
     "a violent film" or "we're very physical"."""
     if word.dep_ not in ("acomp", "attr") or _is_denied(word):
@@ -1080,7 +1116,7 @@ def _check_violent_partner(word: Token) -> Optional[Finding]:
     return DANGER, _span(word.doc, [doer, verb, word] if doer.i < word.i else [verb, word])
 
 
-def _check_threat(threaten: Token) -> Optional[Finding]:
+def _check_threat(threaten: Token) -> Finding | None:
     """ "He threatened to kill me" is danger; "she threatened to take the kids", "he threatens to
     kill himself if I leave" are coercive control; "she threatened to leave me" is neither, unless
     it was the price of a password or a friend."""
@@ -1101,18 +1137,18 @@ def _check_threat(threaten: Token) -> Optional[Finding]:
         if act_lemma in CONTROL_THREATS:
             return COERCIVE_CONTROL, _span(doc, [threaten, *act.subtree])
         return DANGER, _span(doc, [threaten, *act.subtree])
-    for obj in _children(threaten, "dobj"):
-        if _lower_lemma(obj) in {"suicide", "divorce", "breakup"}:
-            kind = COERCIVE_CONTROL if _lower_lemma(obj) == "suicide" else None
-            return (kind, _span(doc, [threaten, obj])) if kind else None
-    with_objects = [o for p in _children(threaten, "prep") if p.lower_ == "with"
-                    for o in _children(p, "pobj")]
-    if any(_lower_lemma(o) in {"divorce", "breakup", "leaving"} for o in with_objects):
-        return None
+    # "He threatens suicide" controls; "she threatened divorce" / "me with divorce" does neither.
+    threatened = _children(threaten, "dobj") + [o for p in _children(threaten, "prep")
+                                                if p.lower_ == "with" for o in _children(p, "pobj")]
+    for obj in threatened:
+        if _lower_lemma(obj) == "suicide":
+            return COERCIVE_CONTROL, _span(doc, [threaten, obj])
+        if _lower_lemma(obj) in {"divorce", "breakup", "leaving"}:
+            return None
     return DANGER, _span(doc, [doer, threaten] if doer.i < threaten.i else [threaten])
 
 
-def _check_threat_noun(threat: Token) -> Optional[Finding]:
+def _check_threat_noun(threat: Token) -> Finding | None:
     """ "He sends me death threats", "she makes threats when she drinks"."""
     if _is_denied(threat):
         return None
@@ -1138,40 +1174,20 @@ def _fear_scope(adjective: Token) -> list[Token]:
     return scope
 
 
-def _fear_is_of_partner(adjective: Token) -> Optional[Token]:
+def _fear_is_of_partner(adjective: Token) -> Token | None:
     """What the fear is of, if it is a partner or what a partner might do; else None."""
     scope = _fear_scope(adjective)
     # Prepositions of the fear itself ("scared OF him", "scared to death OF him"), not those deep in
     # a clause after it ("scared to tell him I had lunch WITH my ex").
     preps = [c for c in scope if c.dep_ == "prep"]
-    preps += [p for prep in preps for obj in _children(prep, "pobj") for p in _children(obj, "prep")]
+    preps += [nested for prep in preps for obj in _children(prep, "pobj")
+              for nested in _children(obj, "prep")]
     for prep in preps:
-        word = prep.lower_
-        objects = _children(prep, "pobj")
-        clauses = _children(prep, "pcomp")
-        if word == "of":
-            for obj in objects:
-                if _is_partner(obj) or _lower_lemma(obj) in PARTNER_NOUNS:
-                    return obj
-                if _lower_lemma(obj) in MENACE_NOUNS and any(
-                        _is_partner(owner) for owner in _children(obj, "poss")):
-                    return obj
-            for clause in clauses:
-                found = _feared_act(clause)
-                if found is not None:
-                    return found
-        elif word in {"for"} and any(_lower_lemma(o) in SAFETY_NOUNS for o in objects):
-            return objects[0]
-        elif word in {"around", "near", "with"} and any(_is_partner(o) for o in objects):
-            return objects[0]
-        elif word == "at" and any(_lower_lemma(o) in {"home", "house"} for o in objects):
-            return objects[0]
+        found = _feared_through(prep)
+        if found is not None:
+            return found
     for clause in (c for c in scope if c.dep_ == "xcomp"):
-        if _lower_lemma(clause) not in {"go", "come", "return", "be", "get", "stay", "sleep"}:
-            continue
-        words = _lemmas_in(clause.subtree)
-        if words & HOME_WORDS or ("alone" in words and any(
-                _is_partner(t) for t in clause.subtree if t.dep_ == "pobj")):
+        if _is_going_home(clause):
             return clause
     for clause in (c for c in scope if c.dep_ in ("ccomp", "advcl")):
         found = _feared_act(clause) if clause.dep_ == "ccomp" else _fear_trigger(clause)
@@ -1180,7 +1196,39 @@ def _fear_is_of_partner(adjective: Token) -> Optional[Token]:
     return None
 
 
-def _feared_act(clause: Token) -> Optional[Token]:
+def _feared_through(prep: Token) -> Token | None:
+    """ "of him", "of his temper", "of what she'll do", "for my life", "around him", "at home"."""
+    word = prep.lower_
+    objects = _children(prep, "pobj")
+    if word == "of":
+        for obj in objects:
+            if _is_partner(obj) or _lower_lemma(obj) in PARTNER_NOUNS:
+                return obj
+            if _lower_lemma(obj) in MENACE_NOUNS and any(
+                    _is_partner(owner) for owner in _children(obj, "poss")):
+                return obj
+        acts = (_feared_act(clause) for clause in _children(prep, "pcomp"))
+        return next((act for act in acts if act is not None), None)
+    if word == "for":
+        return next((o for o in objects if _lower_lemma(o) in SAFETY_NOUNS), None)
+    if word in {"around", "near", "with"}:
+        return next((o for o in objects if _is_partner(o)), None)
+    if word == "at":
+        return next((o for o in objects if _lower_lemma(o) in HOME_WORDS), None)
+    return None
+
+
+def _is_going_home(clause: Token) -> bool:
+    """ "(afraid) to go home", "(scared) to be alone with him"."""
+    if _lower_lemma(clause) not in {"go", "come", "return", "be", "get", "stay", "sleep"}:
+        return False
+    words = _lemmas_in(clause.subtree)
+    alone_with_partner = "alone" in words and any(
+        _is_partner(t) for t in clause.subtree if t.dep_ == "pobj")
+    return bool(words & HOME_WORDS) or alone_with_partner
+
+
+def _feared_act(clause: Token) -> Token | None:
     """ "(scared) he'll hurt me", "(terrified of) what she'll do", "he'll get violent"."""
     lemma = _lower_lemma(clause)
     going_to = _children(clause, "xcomp")
@@ -1207,7 +1255,7 @@ def _feared_act(clause: Token) -> Optional[Token]:
     return clause
 
 
-def _fear_trigger(clause: Token) -> Optional[Token]:
+def _fear_trigger(clause: Token) -> Token | None:
     """ "(I get scared) when he drinks / gets angry / starts yelling"."""
     doer = _subject(clause)
     if doer is None or not _is_partner(doer) or _has_negation(clause):
@@ -1226,13 +1274,10 @@ def _fear_experiencer_ok(adjective: Token) -> bool:
     experiencer = _experiencer(adjective)
     if experiencer is None or experiencer.lower_ in GENERIC_SUBJECTS:
         return True  # "Is it normal to be afraid of your husband?"
-    if _is_user(experiencer) or _lower_lemma(experiencer) in HOUSEHOLD:
-        return True
-    # "He makes me feel scared": the fear is the user's, caused by the partner.
-    return False
+    return _is_user(experiencer) or _lower_lemma(experiencer) in HOUSEHOLD
 
 
-def _check_fear(adjective: Token) -> Optional[Finding]:
+def _check_fear(adjective: Token) -> Finding | None:
     """ "I'm scared of him", "afraid to go home", "terrified of what she'll do", "I feel unsafe"."""
     if adjective.dep_ == "amod" and adjective.head.pos_ == "NOUN":
         return None  # "a scary movie", "scared feeling"
@@ -1250,7 +1295,7 @@ def _check_fear(adjective: Token) -> Optional[Finding]:
     return DANGER, _span(adjective.doc, [adjective, cause])
 
 
-def _fear_caused_by_partner(adjective: Token) -> Optional[Token]:
+def _fear_caused_by_partner(adjective: Token) -> Token | None:
     """ "He makes me feel scared": the partner is the subject of the verb above the feeling."""
     node = adjective.head
     for _ in range(3):
@@ -1264,7 +1309,7 @@ def _fear_caused_by_partner(adjective: Token) -> Optional[Token]:
     return None
 
 
-def _check_not_safe(safe: Token) -> Optional[Finding]:
+def _check_not_safe(safe: Token) -> Finding | None:
     """ "I don't feel safe at home", "I'm not safe with him" -- but not "I don't feel safe
     opening up to her", which is about a conversation."""
     if safe.dep_ not in ("acomp", "ROOT", "ccomp", "xcomp") or not _is_denied(safe):
@@ -1294,17 +1339,16 @@ def _is_emotional_safety(adjective: Token) -> bool:
     return False
 
 
-def _check_fear_verb(verb: Token) -> Optional[Finding]:
+def _check_fear_verb(verb: Token) -> Finding | None:
     """ "I fear him", "I fear for my life", "I dread going home"."""
     subject = _subject(verb)
-    if subject is not None and not _is_user(subject) or _is_denied(verb):
+    if (subject is not None and not _is_user(subject)) or _is_denied(verb):
         return None
     for child in verb.children:
         if child.dep_ == "dobj" and _is_partner(child):
             return DANGER, _span(verb.doc, [verb, child])
-        if child.dep_ == "prep" and child.lower_ == "for":
-            if any(_lower_lemma(o) in SAFETY_NOUNS for o in child.subtree):
-                return DANGER, _span(verb.doc, [verb, *child.subtree])
+        if child.lower_ == "for" and any(_lower_lemma(o) in SAFETY_NOUNS for o in child.subtree):
+            return DANGER, _span(verb.doc, [verb, *child.subtree])
         if child.dep_ == "ccomp" and _feared_act(child) is not None:
             return DANGER, _span(verb.doc, [verb, child])
         if child.dep_ in ("xcomp", "dobj") and _lemmas_in(child.subtree) & {"home"}:
@@ -1312,8 +1356,9 @@ def _check_fear_verb(verb: Token) -> Optional[Finding]:
     return None
 
 
-def _check_frighten(verb: Token) -> Optional[Finding]:
-    """ "He scares me", "her temper terrifies me" -- not "it scares me that she doesn't trust me"."""
+def _check_frighten(verb: Token) -> Finding | None:
+    """ "He scares me", "her temper terrifies me" -- not "it scares me that she doesn't trust
+    me"."""
     if not any(_is_user(c) for c in _children(verb, "dobj")):
         return None
     doer = _subject(verb)
@@ -1325,7 +1370,7 @@ def _check_frighten(verb: Token) -> Optional[Finding]:
     return None
 
 
-def _check_in_danger(span: Span) -> Optional[Finding]:
+def _check_in_danger(span: Span) -> Finding | None:
     """ "I'm in danger", "my life is in danger" -- not "I'm not in danger"."""
     verb = span[0].head
     if _is_denied(verb):
@@ -1337,15 +1382,15 @@ def _check_in_danger(span: Span) -> Optional[Finding]:
     return DANGER, span
 
 
-def _check_abusive(word: Token) -> Optional[Finding]:
+def _check_abusive(word: Token) -> Finding | None:
     """ "He's abusive", "I'm in an abusive relationship"; "emotionally abusive" is control."""
     if _is_denied(word):
         return None
     owner = _experiencer(word)
     if word.dep_ == "amod":
         noun = word.head
-        if not (_lower_lemma(noun) in {"relationship", "marriage", "partner", "husband", "wife",
-                                       "boyfriend", "girlfriend", "home", "household"}):
+        if _lower_lemma(noun) not in {"relationship", "marriage", "partner", "husband", "wife",
+                                       "boyfriend", "girlfriend", "home", "household"}:
             return None
     elif owner is None or not (_is_partner(owner)
                                or _lower_lemma(owner) in {"relationship", "marriage"}):
@@ -1356,7 +1401,7 @@ def _check_abusive(word: Token) -> Optional[Finding]:
     return DANGER, _span(word.doc, [*word.subtree])
 
 
-def _check_forced_sex(force: Token) -> Optional[Finding]:
+def _check_forced_sex(force: Token) -> Finding | None:
     """ "He forced me to have sex", "forced himself on me"."""
     doer = _subject(force)
     if doer is None or not _is_person(doer) or _is_denied(force):
@@ -1389,7 +1434,7 @@ def _permitted_by_user(verb: Token) -> bool:
     return granter is not None and _is_user(granter) and not _has_negation(head)
 
 
-def _check_coercion(verb: Token) -> Optional[Finding]:
+def _check_coercion(verb: Token) -> Finding | None:
     """ "She makes me share my location", "he demands my passwords", "forces me to hand over my
     paycheck" -- the partner compels, and what he compels reaches phone, money, people or place."""
     if not _partner_does(verb) or _is_hypothetical(verb):
@@ -1414,7 +1459,7 @@ def _compels_user(verb: Token) -> bool:
                for s in _children(clause, "nsubj"))
 
 
-def _check_prohibition(verb: Token) -> Optional[Finding]:
+def _check_prohibition(verb: Token) -> Finding | None:
     """ "He forbids me from seeing my sister", "she has isolated me from everyone"."""
     if not _partner_does(verb):
         return None
@@ -1424,7 +1469,7 @@ def _check_prohibition(verb: Token) -> Optional[Finding]:
     return COERCIVE_CONTROL, _span(verb.doc, [verb, *reached])
 
 
-def _check_permission(verb: Token) -> Optional[Finding]:
+def _check_permission(verb: Token) -> Finding | None:
     """ "He won't let me see my friends", "I'm not allowed to go out" -- not "she won't let me
     explain" (a quarrel) and not "we agreed to share passwords" (a choice)."""
     if not _has_negation(verb) or _at_institution(verb):
@@ -1443,7 +1488,7 @@ def _check_permission(verb: Token) -> Optional[Finding]:
     return None
 
 
-def _check_said_prohibition(say: Token) -> Optional[Finding]:
+def _check_said_prohibition(say: Token) -> Finding | None:
     """ "My husband says I can't go to my sister's wedding", "she told me I can't see my
     friends" -- a partner's word as a ban."""
     if not _partner_does(say):
@@ -1474,7 +1519,7 @@ def _restricts(action: Token) -> bool:
     return lemma in RESTRICTED_ACTIVITIES and lemma not in RESTRICTED_IF_CONTROLLED
 
 
-def _check_prevention(verb: Token) -> Optional[Finding]:
+def _check_prevention(verb: Token) -> Finding | None:
     """ "He stops me from seeing my family", "keeps me from going out"."""
     if not _partner_does(verb):
         return None
@@ -1487,10 +1532,11 @@ def _check_prevention(verb: Token) -> Optional[Finding]:
     return None
 
 
-def _check_seizure(verb: Token) -> Optional[Finding]:
+def _check_seizure(verb: Token) -> Finding | None:
     """ "He controls all the money", "she takes my paycheck", "tracks my location", "put a tracker
-    on my car", "cut me off from my family" -- the partner takes over what is the user's."""
-    if not _partner_does(verb):
+    on my car", "cut me off from my family" -- the partner takes over what is the user's, and the
+    user has not said they agreed ("she tracks my location and I just let her")."""
+    if not _partner_does(verb) or _user_consents(verb.sent):
         return None
     lemma = _lower_lemma(verb)
     reached = _subtree_without_subject(verb)
@@ -1520,24 +1566,40 @@ def _check_seizure(verb: Token) -> Optional[Finding]:
     return None
 
 
+def _user_consents(sentence: Span) -> bool:
+    """ "...and I let her", "I don't mind", "we both agreed": the user's own say-so."""
+    for token in sentence:
+        lemma = _lower_lemma(token)
+        subject = _subject(token) if token.pos_ in ("VERB", "AUX") else None
+        if subject is None or not (_is_user(subject) or subject.lower_ == "we"):
+            continue
+        if lemma in CONSENT_VERBS and not _is_denied(token):
+            return True
+        if lemma == "mind" and _has_negation(token):
+            return True
+    return False
+
+
 def _owned_by_user(token: Token) -> bool:
     return any(c.dep_ == "poss" and c.lower_ == "my" for c in token.children)
 
 
-def _check_controlling(word: Token) -> Optional[Finding]:
-    """ "He's very controlling", "my controlling husband" -- not "I don't want to seem controlling"."""
+def _check_controlling(word: Token) -> Finding | None:
+    """ "He's very controlling", "my controlling husband" -- not "I don't want to seem
+    controlling"."""
     if _is_denied(word):
         return None
     if word.dep_ == "amod":
-        return (COERCIVE_CONTROL, _span(word.doc, [word, word.head])) if _is_partner(word.head) \
-            else None
+        if not _is_partner(word.head):
+            return None
+        return COERCIVE_CONTROL, _span(word.doc, [word, word.head])
     owner = _experiencer(word)
     if owner is None or not _is_partner(owner):
         return None
     return COERCIVE_CONTROL, _span(word.doc, [owner, word] if owner.i < word.i else [word])
 
 
-def _check_allowance(allowance: Token) -> Optional[Finding]:
+def _check_allowance(allowance: Token) -> Finding | None:
     """ "He gives me an allowance", "I'm on an allowance" -- an adult's own money doled out."""
     verb = allowance.head
     while verb.dep_ in ("pobj", "prep") and verb.head != verb:
@@ -1554,7 +1616,7 @@ def _check_allowance(allowance: Token) -> Optional[Finding]:
     return None
 
 
-def _check_permission_noun(permission: Token) -> Optional[Finding]:
+def _check_permission_noun(permission: Token) -> Finding | None:
     """ "I need his permission to go out", "I have to ask him for money"."""
     owners = [c for c in permission.children if c.dep_ == "poss"]
     if owners and _is_partner(owners[0]) and not _is_denied(permission):
@@ -1562,7 +1624,7 @@ def _check_permission_noun(permission: Token) -> Optional[Finding]:
     return None
 
 
-def _check_obliged_to_partner(verb: Token) -> Optional[Finding]:
+def _check_obliged_to_partner(verb: Token) -> Finding | None:
     """ "I have to ask him for money", "I have to send him a photo every hour to prove where I
     am" -- the user is obliged, the partner receives, and it is money, whereabouts or devices."""
     obliged = (verb.dep_ == "xcomp" and _lower_lemma(verb.head) in {"have", "get", "got"}
@@ -1588,7 +1650,7 @@ def _mentions_sacrifice(tokens: Iterable[Token]) -> bool:
     return False
 
 
-def _check_punished_refusal(sentence: Span, before: Optional[Span]) -> Optional[Finding]:
+def _check_punished_refusal(sentence: Span, before: Span | None) -> Finding | None:
     """A controlled act tied to a partner's punishment: "if I don't send her my location she
     gives me the silent treatment", "I gave up football because he threatened to leave". The act
     may be in the sentence before: "She makes me write down everyone I talked to. If I leave
@@ -1607,10 +1669,11 @@ def _is_punishment(token: Token) -> bool:
     lemma = _lower_lemma(token)
     if lemma in PUNISHMENT_NOUNS:
         return any(c.lower_ == "silent" for c in token.children)
-    if lemma in BREAKUP_STATES:  # "he says we're done"
-        subject = _subject(token.head) if token.dep_ == "acomp" else None
+    if token.lower_ in BREAKUP_STATES:  # "he says we're done"
+        owner = token.head if token.dep_ in ("acomp", "advmod") else token
+        subject = _subject(owner) if owner.pos_ in ("VERB", "AUX") else None
         return subject is not None and subject.lower_ in {"we", "it", "us"} and any(
-            _partner_does(a) for a in token.ancestors if _lower_lemma(a) in {"say", "tell"})
+            _partner_does(a) for a in token.ancestors if _lower_lemma(a) in SPEECH_VERBS)
     if token.pos_ != "VERB" or (lemma not in PUNISHMENT_VERBS and lemma != "tell"):
         return False
     doer = _subject(token)
@@ -1642,29 +1705,32 @@ def _lower_in(words: Iterable[str]) -> dict[str, Any]:
 
 # Single anchor words, each read by the check that follows it in the parse.
 ANCHOR_RULES: dict[str, tuple[dict[str, Any], Check]] = {
+    # self-harm: wishes, words for suicide, methods and means
     "want_to_die": (_lemma_in({"want", "wanna"}), _check_want_to_die),
     "wish_dead": (_lemma_in({"wish"}), _check_wish_dead),
+    "rather_dead": (_lower_in({"dead", "gone", "alive"}), _check_rather_dead),
     "suicide_word": (_lemma_in(SUICIDE_WORDS), _check_suicide_word),
     "suicide_word_lower": (_lower_in({"suicidal", "overdosed", "overdosing"}), _check_suicide_word),
-    "rather_dead": (_lower_in({"dead", "gone", "alive"}), _check_rather_dead),
     "cutting_habit": (_lemma_in({"cut"}), _check_cutting_habit),
     "method": (_lemma_in(METHOD_VERBS | {"thinkin"}), _check_method),
     "pill_amount": (_lemma_in(PILLS), _check_pill_amount),
+    # danger: threats, fear, weapons, intimidation
     "threaten": (_lemma_in({"threaten"}), _check_threat),
     "threat": (_lemma_in({"threat"}), _check_threat_noun),
+    "conditional_harm": (_lemma_in(VIOLENCE_VERBS), _check_conditional_harm),
     "fear_adjective": (_lower_in(FEAR_ADJECTIVES), _check_fear),
     "fear_verb": (_lemma_in(FEAR_VERBS), _check_fear_verb),
     "frighten": (_lower_in(FRIGHTEN_VERBS), _check_frighten),
     "not_safe": (_lower_in({"safe"}), _check_not_safe),
+    "unknown_menace": (_lemma_in({"know"}), _check_unknown_menace),
+    "hiding": (_lemma_in({"hide"}), _check_hiding),
     "abusive": (_lower_in({"abusive"}), _check_abusive),
     "violent_partner": (_lower_in({"violent", "physical", "aggressive"}), _check_violent_partner),
     "intimidation": (_lemma_in(INTIMIDATION_VERBS), _check_intimidation),
     "weapon": (_lemma_in(WEAPONS), _check_weapon),
     "lethal_act": (_lemma_in(LETHAL_ACTS), _check_lethal_act),
-    "hiding": (_lemma_in({"hide"}), _check_hiding),
-    "unknown_menace": (_lemma_in({"know"}), _check_unknown_menace),
-    "conditional_harm": (_lemma_in(VIOLENCE_VERBS), _check_conditional_harm),
     "forced_sex": (_lemma_in({"force", "make", "pressure", "coerce"}), _check_forced_sex),
+    # coercive control: compelling, forbidding, taking over, watching
     "coercion": (_lemma_in(COERCION_VERBS | FORCE_VERBS), _check_coercion),
     "prohibition": (_lemma_in(PROHIBITION_VERBS), _check_prohibition),
     "permission": (_lemma_in(PERMISSION_VERBS), _check_permission),
@@ -1677,29 +1743,43 @@ ANCHOR_RULES: dict[str, tuple[dict[str, Any], Check]] = {
     "obliged_to_partner": (_lemma_in(OBLIGED_ACTS), _check_obliged_to_partner),
 }
 
+# "What's the point of living", "no reason to keep going".
+POINTLESS_LIFE_PHRASES: list[list[dict[str, Any]]] = [
+    [_lemma_in({"point", "reason"}), _lower_in({"in", "of", "to"}),
+     _lower_in({"living", "life", "existing", "being", "live", "exist"})],
+    [_lemma_in({"point", "reason"}), _lower_in({"in", "of", "to"}),
+     _lemma_in({"keep", "go", "carry"}), _lower_in({"going", "on"})],
+]
+# Fear for one's life, and living in fear.
+FEAR_FOR_LIFE_PHRASES: list[list[dict[str, Any]]] = [
+    [_lemma_in({"fear", "scared", "afraid", "terrified"}), {"LOWER": "for"},
+     _lower_in({"my", "our"}), _lower_in({"life", "lives", "safety"})],
+    [{"LEMMA": "live"}, {"LOWER": "in"}, {"LOWER": "fear"}],
+]
+# Strangulation described by its position rather than a verb.
+HANDS_ON_NECK_PHRASES: list[list[dict[str, Any]]] = [
+    [_lower_in({"hands", "hand"}), _lower_in({"around", "round", "on"}), {"LOWER": "my"},
+     _lower_in({"neck", "throat"})],
+]
+
+
+def _check_fixed_danger(span: Span) -> Finding | None:
+    """Danger said in a fixed form, unless denied ("I don't fear for my life")."""
+    root = span.root
+    return None if _is_denied(root) or _is_denied(root.head) else (DANGER, span)
+
+
 # Multi-word expressions, read as a whole.
-PHRASE_RULES: dict[str, tuple[list[list[dict[str, Any]]], Callable[[Span], Optional[Finding]]]] = {
+PHRASE_RULES: dict[str, tuple[list[list[dict[str, Any]]], Callable[[Span], Finding | None]]] = {
     "death_wish": (DEATH_WISH_PHRASES, _check_death_wish_phrase),
+    "pointless_life": (POINTLESS_LIFE_PHRASES, _check_pointless_life),
     "in_danger": ([[{"LOWER": "in"}, {"LOWER": "danger"}]], _check_in_danger),
-    "pointless_life": ([[{"LEMMA": {"IN": ["point", "reason"]}}, {"LOWER": {"IN": ["in", "of", "to"]}},
-                         {"LOWER": {"IN": ["living", "life", "existing", "being", "live", "exist"]}}],
-                        [{"LEMMA": {"IN": ["point", "reason"]}}, {"LOWER": {"IN": ["in", "of", "to"]}},
-                         {"LEMMA": {"IN": ["keep", "go", "carry"]}},
-                         {"LOWER": {"IN": ["going", "on"]}}]],
-                       _check_pointless_life),
-    "fear_for_life": ([[{"LEMMA": {"IN": ["fear", "scared", "afraid", "terrified"]}},
-                        {"LOWER": "for"}, {"LOWER": {"IN": ["my", "our"]}},
-                        {"LOWER": {"IN": ["life", "lives", "safety"]}}],
-                       [{"LEMMA": "live"}, {"LOWER": "in"}, {"LOWER": "fear"}]],
-                      lambda span: None if _is_denied(span.root) else (DANGER, span)),
-    "hands_round_neck": ([[{"LOWER": {"IN": ["hands", "hand"]}},
-                           {"LOWER": {"IN": ["around", "round", "on"]}},
-                           {"LOWER": {"IN": ["my"]}}, {"LOWER": {"IN": ["neck", "throat"]}}]],
-                         lambda span: None if _is_denied(span.root.head) else (DANGER, span)),
+    "fear_for_life": (FEAR_FOR_LIFE_PHRASES, _check_fixed_danger),
+    "hands_on_neck": (HANDS_ON_NECK_PHRASES, _check_fixed_danger),
 }
 
 # Verb-and-object shapes: (verb, object) found by dependency, then read by their check.
-STRUCTURE_RULES: dict[str, tuple[list[dict[str, Any]], Callable[..., Optional[Finding]]]] = {
+STRUCTURE_RULES: dict[str, tuple[list[dict[str, Any]], Callable[..., Finding | None]]] = {
     # "kill myself", "cutting myself"
     "self_harm_verb": ([
         {"RIGHT_ID": "verb", "RIGHT_ATTRS": _lemma_in(SELF_HARM_VERBS)},
@@ -1778,12 +1858,16 @@ class SafetyCheck:
         for name, (pattern, _) in STRUCTURE_RULES.items():
             self._structures.add(name, [pattern])
 
-    def check(self, doc: Doc) -> Optional[SafetyFlag]:
-        """The most urgent flag in `doc` (self_harm > danger > coercive_control), or None."""
+    def check(self, doc: Doc) -> SafetyFlag | None:
+        """The most urgent flag in `doc` (self_harm > danger > coercive_control), or None.
+
+        `doc` must carry a dependency parse: every rule reads it, and without one the check would
+        pass anything. Raises ValueError otherwise (see `parse` for docs made by Rasa's SpacyNLP).
+        """
         found = self.find(doc)
         return found[0] if found else None
 
-    def find(self, doc: Doc) -> Optional[tuple[SafetyFlag, Span]]:
+    def find(self, doc: Doc) -> tuple[SafetyFlag, Span] | None:
         """Like `check`, with the span of the evidence in `doc`."""
         findings = sorted(self._findings(doc),
                           key=lambda finding: (URGENCY.index(finding[0]), finding[1].start))
@@ -1793,8 +1877,10 @@ class SafetyCheck:
         return SafetyFlag(kind=kind, evidence=span.text), span
 
     def _findings(self, doc: Doc) -> Iterator[Finding]:
-        if not len(doc) or not doc.has_annotation("DEP"):
+        if not len(doc):
             return
+        if not doc.has_annotation("DEP"):
+            raise ValueError("SafetyCheck needs a dependency parse; parse the doc first.")
         strings = self.vocab.strings
         for match_id, start, _ in self._anchors(doc):
             _, check = ANCHOR_RULES[strings[match_id]]
@@ -1811,7 +1897,16 @@ class SafetyCheck:
             before = sentence
 
 
-def _kept(finding: Optional[Finding]) -> Iterator[Finding]:
+def parse(doc: Doc, language: Language) -> Doc:
+    """Adds the dependency parse SpacyNLP left out, with `language`'s own (disabled) parser."""
+    if len(doc) and not doc.has_annotation("DEP"):
+        for name in PARSE_STEPS:
+            if name in language.component_names:
+                language.get_pipe(name)(doc)
+    return doc
+
+
+def _kept(finding: Finding | None) -> Iterator[Finding]:
     if finding is not None and finding[0] is not None:
         yield finding
 
@@ -1822,13 +1917,14 @@ def _kept(finding: Optional[Finding]) -> Iterator[Finding]:
 
 
 @DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False, model_from="SpacyNLP"
 )
 class SafetyClassifier(GraphComponent, IntentClassifier):
     """Gives the deterministic safety check the last word on the `safety_*` intents.
 
     Place it last in the pipeline, after SpacyNLP, the featurizers, DIETClassifier and
-    FallbackClassifier. It reads the doc SpacyNLP stored on the message, so it loads no model.
+    FallbackClassifier. It reads the doc SpacyNLP stored on the message and borrows SpacyNLP's
+    loaded model (`model_from="SpacyNLP"`) only to add the parse SpacyNLP skips; it loads none.
     A flag sets `safety_<kind>` (confidence 1.0) and a `safety_evidence` entity; a `safety_*`
     intent the classifiers predicted without a flag is replaced by the best other intent.
     """
@@ -1845,7 +1941,7 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
 
     def __init__(self, config: dict[str, Any]) -> None:
         self.component_config = config
-        self._check: Optional[SafetyCheck] = None
+        self._check: SafetyCheck | None = None
 
     @classmethod
     def create(
@@ -1862,21 +1958,32 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
         """Training data passes unchanged: the check learns nothing."""
         return training_data
 
-    def process(self, messages: list[Message]) -> list[Message]:
-        """Flags each message, or takes back a `safety_*` intent the check does not confirm."""
+    # `Optional`, not `X | None`: Rasa's graph validator cannot read the newer union syntax.
+    def process(
+        self, messages: list[Message], model: Optional[SpacyModel] = None  # noqa: UP007
+    ) -> list[Message]:
+        """Flags each message, or takes back a `safety_*` intent the check does not confirm.
+
+        `model` is SpacyNLP's loaded model, passed by Rasa; without it, docs must be parsed already.
+        """
         for message in messages:
-            found = self._find(message)
+            found = self._find(message, model.model if model is not None else None)
             if found is not None:
                 _set_flag(message, *found)
             else:
                 _demote_unconfirmed_safety_intent(message)
         return messages
 
-    def _find(self, message: Message) -> Optional[tuple[SafetyFlag, Span]]:
+    def _find(self, message: Message, language: Language | None) -> tuple[SafetyFlag, Span] | None:
         doc = message.get(SPACY_DOCS[TEXT])
         if doc is None:
             if message.get(TEXT):
-                logger.warning("SafetyClassifier found no spaCy doc: is SpacyNLP in the pipeline?")
+                logger.error("SafetyClassifier found no spaCy doc: is SpacyNLP in the pipeline?")
+            return None
+        if language is not None:
+            parse(doc, language)
+        if len(doc) and not doc.has_annotation("DEP"):
+            logger.error("SafetyClassifier got a doc without a parse and no model to parse it.")
             return None
         if self._check is None or self._check.vocab is not doc.vocab:
             self._check = SafetyCheck(doc.vocab)

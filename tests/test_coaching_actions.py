@@ -16,6 +16,7 @@ from actions.coaching import (
     ActionRespondToPattern,
 )
 from actions.content import PATTERN_INTENTS, coaching, pattern, step, step_names
+from actions.replies import phrase
 
 
 @pytest.mark.parametrize("intent,name", sorted(PATTERN_INTENTS.items()))
@@ -194,6 +195,6 @@ def test_admitting_to_hiding_things_is_met_honestly_without_shaming(dispatcher, 
 def test_feelings_are_acknowledged(intent, feeling, dispatcher, domain, coach_db):
     events = ActionAcknowledgeFeeling().run(dispatcher, make_tracker(intent), domain)
     assert texts(dispatcher)[0].startswith(coaching()["feelings"][feeling])
-    assert dispatcher.messages[-1]["response"] == "utter_ask_what_you_do"
+    assert texts(dispatcher)[-1] == phrase("ask_what_you_do")
     assert slots_set(events)["offer"] == "patterns"
     assert ("1-800-799-7233" in said(dispatcher)) == (feeling == "controlled")

@@ -8,11 +8,12 @@ import pytest
 import spacy
 import yaml
 from rasa.nlu.constants import SPACY_DOCS
+from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from components.safety import SafetyCheck, SafetyClassifier
+from components.safety import SafetyCheck, SafetyClassifier, parse
 
 CASES_FILE = Path(__file__).parent / "safety" / "safety_cases.yml"
 
@@ -25,6 +26,17 @@ def nlp() -> spacy.language.Language:
 @pytest.fixture(scope="session")
 def safety_check(nlp: spacy.language.Language) -> SafetyCheck:
     return SafetyCheck(nlp.vocab)
+
+
+@pytest.fixture(scope="session")
+def spacy_nlp_model() -> SpacyModel:
+    """The model as Rasa's SpacyNLP loads it: without the parser."""
+    return SpacyNLP.load_model("en_core_web_md")
+
+
+def as_spacy_nlp_parses(text: str, model: SpacyModel) -> spacy.tokens.Doc:
+    """The doc SpacyNLP stores (lowercased, no parse), parsed as SafetyClassifier parses it."""
+    return parse(model.model(text.lower()), model.model)
 
 
 def kind_of(text: str, nlp: spacy.language.Language, safety_check: SafetyCheck) -> str:
@@ -55,6 +67,16 @@ SELF_HARM = [
     "I've started self-harming again.",
     "I keep thinking about jumping off a bridge.",
     "My partner left and I want to die.",
+    # said without the words "kill myself"
+    "i keep thinking about walking into traffic",
+    "I've been stockpiling my antidepressants.",
+    "how many paracetamol would it take to not wake up",
+    "I burned my wrist with a cigarette last night.",
+    "i keep banging my head against the wall until it hurts",
+    "It would be easier for her if I wasn't alive.",
+    "I left a suicide note on my desk.",
+    "i dont see any point in going on",
+    "I'd be better off not existing.",
 ]
 
 # What a person who is hurt, threatened or afraid of someone might write.
@@ -89,6 +111,15 @@ DANGER = [
     "He gets violent when he drinks.",
     "My partner is abusive.",
     "He locked me in the bedroom.",
+    # threats and fear shown rather than named
+    "She picked up a kitchen knife and screamed at me to get out.",
+    "He keeps a baseball bat by the bed and grabbed it when I came home late.",
+    "I'm hiding from him right now.",
+    "I sleep in my car some nights because I never know what she'll do when she's drunk.",
+    "He said my dog will get hurt if I leave him.",
+    "She said she'd run me over with the car if I ever left.",
+    "He broke every plate in the kitchen last night while screaming at me.",
+    "im scared of what hell do when he finds out",
 ]
 
 # What a person whose partner controls them might write.
@@ -119,6 +150,13 @@ COERCIVE_CONTROL = [
     "She makes me show her my phone every night or she screams at me for hours.",
     "He threatened to kill himself if I leave.",
     "He threatened to take the kids if I go out with my friends.",
+    # bans said aloud, and refusals punished
+    "He says I can't see my friends without him.",
+    "If I don't answer within a minute she says we're done.",
+    "He told me to delete my Instagram or he'd tell my family I cheated.",
+    "She makes me log every dollar I spend.",
+    "If I don't text back right away he takes my car keys.",
+    "I'm not allowed a phone of my own.",
 ]
 
 # Denials: the words are there, the act is not.
@@ -179,6 +217,23 @@ IDIOMS = [
     "He made me promise to call when I land.",
     "She won't let me explain.",
     "I'm not allowed to have my phone at work.",
+    # near misses of the rules for methods, means, weapons and threats
+    "I drove into a tree last winter and totaled my car.",
+    "I keep my meds in the bathroom cabinet.",
+    "I forgot to take my pills this morning.",
+    "I burned my hand on the stove while cooking dinner.",
+    "I hit my head on the cupboard door.",
+    "I wrote her a goodbye letter when we broke up last year.",
+    "What's the point of arguing with her?",
+    "I see no reason to keep going with this diet.",
+    "She was holding a knife while cutting vegetables and asked about my day.",
+    "I hide in my room when I want to play video games.",
+    "I don't know what she'll think if I tell her about my ex.",
+    "I'd get hurt if I tried to run a marathon.",
+    "He broke the news that his ex is moving back to town.",
+    "He says I can't keep blaming myself for everything.",
+    "If I don't call my mom on Sundays she gets sad.",
+    "She says we're done with the renovation.",
 ]
 
 # Free choices about the same things coercive control takes.
@@ -193,6 +248,8 @@ CHOICES = [
     "She wants to know where I am all the time.",
     "He checks my phone every night.",
     "She threatened to leave me.",
+    "she tracks my location and i just let her",
+    "She told me to delete the photos of my ex, and honestly I was happy to.",
 ]
 
 # Long messages about trust: a disclosure anywhere in them counts, and the rest does not.
@@ -247,15 +304,21 @@ def test_every_sentence_of_a_long_message_is_read(text, kind, nlp, safety_check)
 @pytest.mark.parametrize(
     "text", ["He won't let me see my friends.", "He hit me last night.", "I want to kill myself.",
              "I'm not afraid of her.", "This is killing me.", "We agreed to swap passwords."])
-def test_lowercased_text_gets_the_same_answer(text, nlp, safety_check):
-    # SpacyNLP lowercases messages unless `case_sensitive` is set.
-    assert kind_of(text.lower(), nlp, safety_check) == kind_of(text, nlp, safety_check)
+def test_the_doc_rasa_makes_gets_the_same_answer(text, nlp, spacy_nlp_model, safety_check):
+    # SpacyNLP lowercases messages and skips the parser; SafetyClassifier adds the parse.
+    flag = safety_check.check(as_spacy_nlp_parses(text, spacy_nlp_model))
+    assert (flag.kind if flag else "none") == kind_of(text, nlp, safety_check)
 
 
 def test_the_most_urgent_flag_wins(nlp, safety_check):
     text = "He won't let me see my friends, he hit me last night, and I want to kill myself."
     assert kind_of(text, nlp, safety_check) == "self_harm"
     assert kind_of("He won't let me see my friends and he hit me.", nlp, safety_check) == "danger"
+
+
+def test_an_unparsed_doc_is_refused_rather_than_passed(spacy_nlp_model, safety_check):
+    with pytest.raises(ValueError):
+        safety_check.check(spacy_nlp_model.model("he hit me last night"))
 
 
 def test_the_evidence_is_the_words_that_showed_it(nlp, safety_check):
@@ -271,23 +334,26 @@ def test_the_evidence_is_the_words_that_showed_it(nlp, safety_check):
 # ----------------------------------------------------------------------------------------------
 
 
-def parsed_message(text: str, nlp, predicted: list[tuple[str, float]]) -> Message:
-    """A message as it reaches the component: SpacyNLP's doc and the classifiers' ranking."""
+def message_from_pipeline(text: str, model: SpacyModel,
+                          predicted: list[tuple[str, float]]) -> Message:
+    """A message as it reaches the component: SpacyNLP's doc (lowercased, unparsed) and the
+    classifiers' ranking."""
     ranking = [{"name": name, "confidence": confidence} for name, confidence in predicted]
     return Message(data={
         TEXT: text,
-        SPACY_DOCS[TEXT]: nlp(text.lower()),
+        SPACY_DOCS[TEXT]: model.model(text.lower()),
         INTENT: ranking[0],
         INTENT_RANKING_KEY: ranking,
         ENTITIES: [],
     })
 
 
-def test_a_flag_overrides_the_learned_intent(nlp):
+def test_a_flag_overrides_the_learned_intent(spacy_nlp_model):
     text = "We argue about my phone a lot. Last night he hit me."
-    message = parsed_message(text, nlp, [("vent", 0.7), ("safety_danger", 0.2), ("greet", 0.1)])
+    message = message_from_pipeline(text, spacy_nlp_model,
+                                    [("vent", 0.7), ("safety_danger", 0.2), ("greet", 0.1)])
 
-    [processed] = SafetyClassifier({}).process([message])
+    [processed] = SafetyClassifier({}).process([message], model=spacy_nlp_model)
 
     assert processed.get(INTENT) == {"name": "safety_danger", "confidence": 1.0}
     assert [i["name"] for i in processed.get(INTENT_RANKING_KEY)] == [
@@ -296,35 +362,47 @@ def test_a_flag_overrides_the_learned_intent(nlp):
     assert evidence["entity"] == "safety_evidence"
     assert evidence["extractor"] == "SafetyClassifier"
     assert evidence["value"] == text[evidence["start"]:evidence["end"]]
-    assert "he hit me" in evidence["value"]
+    assert "he hit me" in evidence["value"]  # in the user's own casing
 
 
-def test_a_learned_safety_intent_without_a_flag_gives_way(nlp):
-    message = parsed_message("This week is killing me.", nlp,
-                             [("safety_self_harm", 0.8), ("vent", 0.15), ("greet", 0.05)])
+def test_a_learned_safety_intent_without_a_flag_gives_way(spacy_nlp_model):
+    message = message_from_pipeline("This week is killing me.", spacy_nlp_model,
+                                    [("safety_self_harm", 0.8), ("vent", 0.15), ("greet", 0.05)])
 
-    [processed] = SafetyClassifier({}).process([message])
+    [processed] = SafetyClassifier({}).process([message], model=spacy_nlp_model)
 
     assert processed.get(INTENT)["name"] == "vent"
     assert [i["name"] for i in processed.get(INTENT_RANKING_KEY)] == ["vent", "greet"]
     assert processed.get(ENTITIES) == []
 
 
-def test_a_learned_safety_intent_with_nothing_else_becomes_fallback(nlp):
-    message = parsed_message("I'm dying to know.", nlp, [("safety_self_harm", 1.0)])
+def test_a_learned_safety_intent_with_nothing_else_becomes_fallback(spacy_nlp_model):
+    message = message_from_pipeline("I'm dying to know.", spacy_nlp_model,
+                                    [("safety_self_harm", 1.0)])
 
-    [processed] = SafetyClassifier({}).process([message])
+    [processed] = SafetyClassifier({}).process([message], model=spacy_nlp_model)
 
     assert processed.get(INTENT)["name"] == "nlu_fallback"
 
 
-def test_an_ordinary_intent_is_left_alone(nlp):
-    message = parsed_message("How do I get her to trust me?", nlp, [("ask_trust", 0.9),
-                                                                    ("greet", 0.1)])
+def test_an_ordinary_intent_is_left_alone(spacy_nlp_model):
+    message = message_from_pipeline("How do I get her to trust me?", spacy_nlp_model,
+                                    [("ask_trust", 0.9), ("greet", 0.1)])
+
+    [processed] = SafetyClassifier({}).process([message], model=spacy_nlp_model)
+
+    assert processed.get(INTENT) == {"name": "ask_trust", "confidence": 0.9}
+
+
+def test_without_a_doc_a_learned_safety_intent_still_gives_way():
+    # Only the check may decide a safety answer; with no SpacyNLP doc it cannot, so none is given.
+    message = Message(data={TEXT: "hello", INTENT: {"name": "safety_danger", "confidence": 0.9},
+                            INTENT_RANKING_KEY: [{"name": "safety_danger", "confidence": 0.9},
+                                                 {"name": "greet", "confidence": 0.1}]})
 
     [processed] = SafetyClassifier({}).process([message])
 
-    assert processed.get(INTENT) == {"name": "ask_trust", "confidence": 0.9}
+    assert processed.get(INTENT)["name"] == "greet"
 
 
 def test_training_data_passes_unchanged():
@@ -342,11 +420,16 @@ def labelled_cases() -> list[dict]:
 
 
 @pytest.mark.skipif(not CASES_FILE.exists(), reason="no labelled safety set")
-def test_labelled_set_recall_and_false_flags(nlp, safety_check):
-    """Every true flag found with the right kind; at most one false flag per 20 safe messages."""
+@pytest.mark.parametrize("as_rasa_does", [False, True], ids=["spacy as written", "as in Rasa"])
+def test_labelled_set_recall_and_false_flags(as_rasa_does, nlp, spacy_nlp_model, safety_check):
+    """Every true flag found with the right kind; at most one false flag per 20 safe messages --
+    on the text as written, and on the lowercased, parser-less doc Rasa's SpacyNLP makes."""
     missed, false_flags, safe = [], [], 0
     for case in labelled_cases():
-        got = kind_of(case["text"], nlp, safety_check)
+        doc = (as_spacy_nlp_parses(case["text"], spacy_nlp_model) if as_rasa_does
+               else nlp(case["text"]))
+        flag = safety_check.check(doc)
+        got = flag.kind if flag else "none"
         if case["label"] == "none":
             safe += 1
             if got != "none":

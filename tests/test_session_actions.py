@@ -9,10 +9,12 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from actions.content import pattern, safety, step
+from actions.replies import phrase
 from actions.session import (
     ActionAnswerOffer,
     ActionGoodbye,
     ActionRecordStepOutcome,
+    ActionRestart,
     ActionSessionStart,
     ActionSummarise,
     summary_lines,
@@ -32,9 +34,7 @@ def age_choices(coach_db, sender_id: str, days: int) -> None:
 
 def test_a_new_user_hears_first_that_this_is_an_automated_coach(dispatcher, domain, coach_db):
     events = ActionSessionStart().run(dispatcher, make_tracker(sender_id="new"), domain)
-    assert dispatcher.messages[0]["response"] == "utter_intro"
-    assert "automated coach" in domain["responses"]["utter_intro"][0]["text"]
-    assert "not a therapist" in domain["responses"]["utter_intro"][0]["text"]
+    assert "automated coach" in texts(dispatcher)[0] and "not a therapist" in texts(dispatcher)[0]
     assert len(dispatcher.messages) == 1
     assert events[0]["event"] == "session_started" and events[-1]["name"] == "action_listen"
 
@@ -101,12 +101,12 @@ def test_goodbye_sums_up_when_something_was_discussed(dispatcher, domain):
     slots = {"patterns_discussed": ["giving_in"], "steps_chosen": ["boundaries"]}
     ActionGoodbye().run(dispatcher, make_tracker("goodbye", slots=slots), domain)
     assert pattern("giving_in")["label"] in said(dispatcher)
-    assert dispatcher.messages[-1]["response"] == "utter_goodbye"
+    assert texts(dispatcher)[-1] == phrase("goodbye")
 
 
 def test_goodbye_without_a_conversation_just_says_goodbye(dispatcher, domain):
     ActionGoodbye().run(dispatcher, make_tracker("goodbye"), domain)
-    assert [m.get("response") for m in dispatcher.messages] == ["utter_goodbye"]
+    assert texts(dispatcher) == [phrase("goodbye")]
 
 
 def test_yes_after_a_step_gives_another_step(dispatcher, domain, coach_db):
@@ -128,5 +128,11 @@ def test_yes_after_a_safety_answer_resumes_gently(dispatcher, domain):
 
 def test_no_is_respected(dispatcher, domain):
     events = ActionAnswerOffer().run(dispatcher, make_tracker("deny", slots={"offer": "next_step"}), domain)
-    assert dispatcher.messages[0]["response"] == "utter_no_problem"
+    assert texts(dispatcher) == [phrase("no_problem")]
     assert slots_set(events)["offer"] is None
+
+
+def test_start_over_says_so_and_clears_the_conversation(dispatcher, domain):
+    events = ActionRestart().run(dispatcher, make_tracker("restart"), domain)
+    assert texts(dispatcher) == [phrase("restart")]
+    assert events[-1]["event"] == "restart"
