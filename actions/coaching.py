@@ -1,4 +1,4 @@
-"""Coaching answers: recognise what the user does, explain why it backfires, and suggest the article's steps."""
+"""Coaching answers: what the user does, why it backfires, and the article's steps to try instead."""
 
 from __future__ import annotations
 
@@ -8,7 +8,17 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.content import PATTERN_INTENTS, PATTERNS, coaching, fill, hotline, pattern, safety, step, step_names
+from actions.content import (
+    PATTERN_INTENTS,
+    PATTERNS,
+    coaching,
+    fill,
+    hotline,
+    pattern,
+    safety,
+    step,
+    step_names,
+)
 from actions.replies import Reply, button, phrase, send, step_button, what_next_buttons
 from actions.safety import STEPS_UNSAFE_AFTER_ABUSE
 from actions.store import open_store
@@ -183,7 +193,8 @@ class ActionNextStep(Action):
         offered = slot_list(tracker, "steps_offered")
         withheld = withheld_steps(tracker)
         if all(name in offered or name in withheld for name in step_names()):
-            dispatcher.utter_message(text=phrase("no_more_steps"), buttons=steps_buttons("choose_step", withheld))
+            buttons = steps_buttons("choose_step", withheld)
+            dispatcher.utter_message(text=phrase("no_more_steps"), buttons=buttons)
             return [SlotSet("offer", None)]
         current = tracker.get_slot("current_pattern")
         candidates = pattern(current)["steps"] if current in PATTERNS else []
@@ -239,7 +250,8 @@ class ActionChooseStep(Action):
         chosen = slot_list(tracker, "steps_chosen")
         title = step(name)["title"]
         if name in chosen:
-            dispatcher.utter_message(text=phrase("step_already_chosen", title=title), buttons=what_next_buttons())
+            text = phrase("step_already_chosen", title=title)
+            dispatcher.utter_message(text=text, buttons=what_next_buttons())
             return []
         open_store().save_choice(tracker.sender_id, name, tracker.get_slot("current_pattern"))
         dispatcher.utter_message(text=phrase("step_chosen", title=title), buttons=what_next_buttons())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +21,13 @@ PATTERN_INTENTS = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def coaching() -> dict[str, Any]:
     """The article's patterns, insights, steps and the rest, as written in content/coaching.yml."""
     return yaml.safe_load((CONTENT_DIR / "coaching.yml").read_text(encoding="utf-8"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def resources() -> dict[str, Any]:
     """Crisis lines and therapist directories, with the date they were last checked."""
     return yaml.safe_load((CONTENT_DIR / "resources.yml").read_text(encoding="utf-8"))
@@ -63,7 +63,7 @@ def fill(text: str, partner_term: str | None = None) -> str:
     return filled
 
 
-@lru_cache(maxsize=None)
+@cache
 def safety() -> dict[str, Any]:
     """What the coach says when someone may be unsafe (content/safety.yml)."""
     return yaml.safe_load((CONTENT_DIR / "safety.yml").read_text(encoding="utf-8"))

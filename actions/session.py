@@ -121,7 +121,7 @@ class ActionGoodbye(Action):
 
 
 class ActionAnswerOffer(Action):
-    """Takes a yes or no to what the coach last offered: another step, to say what they do, to keep talking."""
+    """Takes a yes or no to what the coach last offered: another step, the five responses, to talk on."""
 
     def name(self) -> str:
         return "action_answer_offer"

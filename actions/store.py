@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from sqlalchemy import Column, DateTime, Integer, String, create_engine, select
@@ -65,7 +65,7 @@ def migrate(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
-@lru_cache(maxsize=None)
+@cache
 def open_store(url: str | None = None) -> StepStore:
     """The store for a database URL, migrated on first use (never at import time)."""
     url = url or database_url()

@@ -1,4 +1,4 @@
-"""Pointing toward therapy: for the partner, for the couple, never couples therapy after abuse is disclosed."""
+"""Pointing toward therapy, for the partner and the couple; never couples therapy after abuse is disclosed."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ words ("I just ignore her calls"), the cue settles it instead of asking the user
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -17,6 +17,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import SPACY_DOCS
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -25,6 +26,7 @@ from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
 from actions.content import PATTERN_INTENTS
+from components.spacy_parse import parse
 
 ENTITY = "pattern_cue"
 INTENT_OF_PATTERN = {pattern: intent for intent, pattern in PATTERN_INTENTS.items()}
@@ -119,9 +121,18 @@ def _about_someone_else(span: Span) -> bool:
     return any(subject.lower_ in PARTNER_SUBJECTS for subject in subjects)
 
 
-@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False, model_from="SpacyNLP"
+)
 class PatternCueExtractor(GraphComponent, EntityExtractorMixin):
-    """Adds a `pattern_cue` entity for each of the five responses a message describes."""
+    """Adds a `pattern_cue` entity for each of the five responses a message describes.
+
+    Place it after FallbackClassifier, so that it can settle an unsure reading.
+    """
+
+    @classmethod
+    def required_components(cls) -> list[type]:
+        return [SpacyNLP]
 
     def __init__(self) -> None:
         self._cues: PatternCues | None = None
@@ -139,11 +150,16 @@ class PatternCueExtractor(GraphComponent, EntityExtractorMixin):
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
 
-    def process(self, messages: list[Message]) -> list[Message]:
+    # `Optional`, not `X | None`: Rasa's graph validator cannot read the newer union syntax.
+    def process(
+        self, messages: list[Message], model: Optional[SpacyModel] = None  # noqa: UP007
+    ) -> list[Message]:
         for message in messages:
             doc = message.get(SPACY_DOCS[TEXT])
             if doc is None:
                 continue
+            if model is not None:
+                parse(doc, model.model)
             if self._cues is None:
                 self._cues = PatternCues(doc.vocab)
             entities = [

@@ -54,6 +54,8 @@ from spacy.matcher import DependencyMatcher, Matcher
 from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
+from components.spacy_parse import parse
+
 logger = logging.getLogger(__name__)
 
 SELF_HARM = "self_harm"
@@ -64,12 +66,6 @@ URGENCY = (SELF_HARM, DANGER, COERCIVE_CONTROL)
 
 INTENT_PREFIX = "safety_"
 EVIDENCE_ENTITY = "safety_evidence"
-# SpacyNLP loads its model with the parser disabled (rasa/nlu/utils/spacy_utils.py). The parser is
-# still in that pipeline: running it, then the attribute ruler (which reads the parse to set POS),
-# gives the annotation of a full spaCy run.
-PARSE_STEPS = ("parser", "attribute_ruler")
-
-
 @dataclass(frozen=True)
 class SafetyFlag:
     """What the check found: its kind and the words that showed it."""
@@ -1895,15 +1891,6 @@ class SafetyCheck:
         for sentence in doc.sents:
             yield from _kept(_check_punished_refusal(sentence, before))
             before = sentence
-
-
-def parse(doc: Doc, language: Language) -> Doc:
-    """Adds the dependency parse SpacyNLP left out, with `language`'s own (disabled) parser."""
-    if len(doc) and not doc.has_annotation("DEP"):
-        for name in PARSE_STEPS:
-            if name in language.component_names:
-                language.get_pipe(name)(doc)
-    return doc
 
 
 def _kept(finding: Finding | None) -> Iterator[Finding]:

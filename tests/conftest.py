@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import spacy
 import yaml
+from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -21,6 +23,18 @@ def coach_db(tmp_path, monkeypatch) -> store.StepStore:
     store.open_store.cache_clear()
     yield store.open_store(url)
     store.open_store.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def nlp() -> spacy.language.Language:
+    """The full spaCy pipeline, parser included."""
+    return spacy.load("en_core_web_md")
+
+
+@pytest.fixture(scope="session")
+def spacy_nlp_model() -> SpacyModel:
+    """The model as Rasa's SpacyNLP loads it: without the parser."""
+    return SpacyNLP.load_model("en_core_web_md")
 
 
 @pytest.fixture(scope="session")

@@ -29,7 +29,8 @@ def test_each_response_gets_its_insight_and_a_matching_step(intent, name, dispat
     assert content["insight"][0].split("{partner}")[0] in said(dispatcher)
     assert step(first_step)["title"] in said(dispatcher)
     assert f'/choose_step{{"step": "{first_step}"}}' in payloads(dispatcher)
-    assert {"/more_steps", "/start_practice", "/ask_why_no_trust", "/ask_therapy"} <= set(payloads(dispatcher))
+    what_next = {"/more_steps", "/start_practice", "/ask_why_no_trust", "/ask_therapy"}
+    assert what_next <= set(payloads(dispatcher))
     assert slots_set(events)["patterns_discussed"] == [name]
     assert slots_set(events)["steps_offered"] == [first_step]
 
@@ -59,7 +60,8 @@ def test_two_responses_in_one_message_are_both_answered(dispatcher, domain, coac
     assert pattern("angry")["insight"][0].split("{partner}")[0] in said(dispatcher)
     assert slots_set(events)["patterns_discussed"] == ["reassuring", "angry"]
     offered = slots_set(events)["steps_offered"]
-    assert len(offered) == 2 and all(f'/choose_step{{"step": "{s}"}}' in payloads(dispatcher) for s in offered)
+    assert len(offered) == 2
+    assert all(f'/choose_step{{"step": "{name}"}}' in payloads(dispatcher) for name in offered)
 
 
 def test_the_answer_names_the_partner_as_the_user_does(dispatcher, domain, coach_db):

@@ -41,7 +41,7 @@ def test_intent_accuracy_on_the_held_out_set(parse):
     parsed = parse([example.get("text") for example in examples])
     wrong = [
         (example.get("intent"), result["intent"]["name"], example.get("text"))
-        for example, result in zip(examples, parsed)
+        for example, result in zip(examples, parsed, strict=False)
         if result["intent"]["name"] != example.get("intent")
     ]
     totals = Counter(example.get("intent") for example in examples)
@@ -64,7 +64,7 @@ def test_the_safety_set_through_the_whole_pipeline(parse):
     cases = yaml.safe_load(SAFETY_SET.read_text())["cases"]
     parsed = parse([case["text"] for case in cases])
     missed, false_flags = [], []
-    for case, result in zip(cases, parsed):
+    for case, result in zip(cases, parsed, strict=False):
         intent = result["intent"]["name"]
         if case["label"] == "none":
             if intent.startswith("safety_"):

@@ -8,7 +8,7 @@ import pytest
 import spacy
 import yaml
 from rasa.nlu.constants import SPACY_DOCS
-from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
+from rasa.nlu.utils.spacy_utils import SpacyModel
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -19,19 +19,8 @@ CASES_FILE = Path(__file__).parent / "safety" / "safety_cases.yml"
 
 
 @pytest.fixture(scope="session")
-def nlp() -> spacy.language.Language:
-    return spacy.load("en_core_web_md")
-
-
-@pytest.fixture(scope="session")
 def safety_check(nlp: spacy.language.Language) -> SafetyCheck:
     return SafetyCheck(nlp.vocab)
-
-
-@pytest.fixture(scope="session")
-def spacy_nlp_model() -> SpacyModel:
-    """The model as Rasa's SpacyNLP loads it: without the parser."""
-    return SpacyNLP.load_model("en_core_web_md")
 
 
 def as_spacy_nlp_parses(text: str, model: SpacyModel) -> spacy.tokens.Doc:
