@@ -9,7 +9,7 @@ from rasa_sdk.events import ActionExecuted, EventType, Restarted, SessionStarted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.coaching import ActionNextStep, slot_list
-from actions.content import pattern, safety, step, step_names
+from actions.content import pattern, resources, safety, step, step_names
 from actions.replies import button, phrase, what_next_buttons
 from actions.store import open_store
 
@@ -26,7 +26,8 @@ class ActionSessionStart(Action):
         events: list[EventType] = [SessionStarted()]
         if domain.get("session_config", {}).get("carry_over_slots_to_new_session", True):
             events += [SlotSet(name, value) for name, value in tracker.slots.items()]
-        dispatcher.utter_message(text=phrase("intro"))
+        emergency = resources()["crisis"]["emergency_number"]
+        dispatcher.utter_message(text=phrase("intro", emergency=emergency))
         follow_up = open_store().take_follow_up(tracker.sender_id)
         if follow_up is not None:
             dispatcher.utter_message(

@@ -57,9 +57,11 @@ class Servers:
                 .values(chosen_at=utcnow() - timedelta(days=days))
             )
         with sqlite3.connect(self.tracker_db) as connection:
+            # Rasa reads each event's time from its JSON, so both places move.
             connection.execute(
-                "UPDATE events SET timestamp = timestamp - ? WHERE sender_id = ?",
-                (days * 86400, sender),
+                "UPDATE events SET timestamp = timestamp - :s, data = json_set(data, '$.timestamp',"
+                " json_extract(data, '$.timestamp') - :s) WHERE sender_id = :sender",
+                {"s": days * 86400, "sender": sender},
             )
 
 
