@@ -3,8 +3,8 @@
 The intent classifier picks the one response a message is mostly about. People often describe two
 ("I reassure her all the time and sometimes I just snap"), so this component marks the cue words of
 each of the five responses as `pattern_cue` entities, and the action answers the second one too.
-When the classifier is unsure (nlu_fallback) but the message names exactly one response in so many
-words ("I just ignore her calls"), the cue settles it instead of asking the user.
+When the classifier is unsure, or wavers between responses, and the message names exactly one
+response in so many words ("I just ignore her calls"), the cue settles it.
 """
 
 from __future__ import annotations
@@ -54,6 +54,7 @@ CUES: dict[str, list[list[dict[str, Any]]]] = {
         [_lemmas("walk", "storm"), {"LOWER": {"IN": ["away", "off", "out"]}}],
         [_lemmas("change"), {"LOWER": "the"}, {"LOWER": "subject"}],
         [_lemmas("shut", "clam"), {"LOWER": {"IN": ["down", "up"]}}],
+        [_lemmas("go", "stay", "fall"), {"LOWER": {"IN": ["quiet", "silent"]}}],
         [_lemmas("refuse"), {"LOWER": "to"}, _lemmas("answer", "talk", "respond", "engage")],
         [{"LOWER": {"IN": ["not", "n't", "never", "dont", "don't"]}}, GAP,
          _lemmas("answer", "respond", "reply")],
@@ -173,16 +174,26 @@ class PatternCueExtractor(GraphComponent, EntityExtractorMixin):
                 for span in self._cues.find(doc)
             ]
             message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
-            _settle_fallback(message, [entity["value"] for entity in entities])
+            _settle_with_cue(message, [entity["value"] for entity in entities])
         return messages
 
 
-def _settle_fallback(message: Message, cues: list[str]) -> None:
-    """An unsure reading of a message that names exactly one response becomes that response."""
-    intent = message.get(INTENT) or {}
-    if intent.get("name") != "nlu_fallback" or len(cues) != 1:
+def _settle_with_cue(message: Message, cues: list[str]) -> None:
+    """Lets the words a message uses settle which response it describes, where the classifier wavers.
+
+    Two cases, both only when the message names exactly one response in so many words: an unsure
+    reading (nlu_fallback) becomes that response; and a different response the classifier picked,
+    with no cue of its own, gives way when the named one is among its own top three guesses
+    ("i snap every time" read as ignoring, with getting angry second).
+    """
+    if len(cues) != 1:
         return
-    name = INTENT_OF_PATTERN[cues[0]]
+    intent = (message.get(INTENT) or {}).get("name")
+    named = INTENT_OF_PATTERN[cues[0]]
     ranking = message.get(INTENT_RANKING_KEY) or []
-    confidence = next((i["confidence"] for i in ranking if i["name"] == name), 0.0)
-    message.set(INTENT, {"name": name, "confidence": confidence}, add_to_output=True)
+    top_three = [entry["name"] for entry in ranking if entry["name"] != "nlu_fallback"][:3]
+    unsure = intent == "nlu_fallback"
+    contradicted = intent in PATTERN_INTENTS and intent != named and named in top_three
+    if unsure or contradicted:
+        confidence = next((i["confidence"] for i in ranking if i["name"] == named), 0.0)
+        message.set(INTENT, {"name": named, "confidence": confidence}, add_to_output=True)
