@@ -73,3 +73,9 @@ def hotline() -> str:
     """The domestic violence hotline in one line, for notes under other answers."""
     line = resources()["crisis"]["abuse"][0]
     return f"{line['name']}: {line['short']}"
+
+
+@cache
+def practice() -> dict[str, Any]:
+    """The practice situations, the partner's lines and the feedback wording (content/practice.yml)."""
+    return yaml.safe_load((CONTENT_DIR / "practice.yml").read_text(encoding="utf-8"))

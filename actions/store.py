@@ -1,4 +1,4 @@
-"""The coach's own records, kept with SQLAlchemy: the steps each person chose to try and how they went."""
+"""The coach's own records, kept with SQLAlchemy: steps people chose and how they went, practice attempts."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 from functools import cache
 from pathlib import Path
 
-from sqlalchemy import Column, DateTime, Integer, String, create_engine, select
+from sqlalchemy import Column, DateTime, Integer, String, Text, create_engine, delete, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, declarative_base
 
@@ -40,6 +40,19 @@ class ChosenStep(Base):
     outcome = Column(String(16))  # "went_well" or "went_badly" once the person has said
 
 
+class PracticeAttempt(Base):
+    """One practice round: which situation and what the reply leaned toward; its text only if allowed."""
+
+    __tablename__ = "practice_attempts"
+
+    id = Column(Integer, primary_key=True)
+    sender_id = Column(String(255), nullable=False, index=True)
+    scenario = Column(String(64), nullable=False)
+    pattern = Column(String(32), nullable=False)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    reply_text = Column(Text)  # kept only when the person said we may
+
+
 @dataclass(frozen=True)
 class FollowUp:
     """A step chosen in an earlier visit that the coach has not yet asked about."""
@@ -66,18 +79,18 @@ def migrate(engine: Engine) -> None:
 
 
 @cache
-def open_store(url: str | None = None) -> StepStore:
+def open_store(url: str | None = None) -> CoachStore:
     """The store for a database URL, migrated on first use (never at import time)."""
     url = url or database_url()
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, future=True)
     migrate(engine)
-    return StepStore(engine)
+    return CoachStore(engine)
 
 
-class StepStore:
-    """Reads and writes the steps people chose, keyed by the conversation's sender id."""
+class CoachStore:
+    """Reads and writes the coach's records, keyed by the conversation's sender id."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -132,10 +145,31 @@ class StepStore:
             chosen.outcome = outcome
             return chosen.step
 
+    def save_attempt(
+        self, sender_id: str, scenario: str, pattern: str, reply_text: str | None = None
+    ) -> None:
+        with Session(self.engine) as session, session.begin():
+            session.add(
+                PracticeAttempt(
+                    sender_id=sender_id, scenario=scenario, pattern=pattern, reply_text=reply_text
+                )
+            )
+
+    def recent_attempts(self, sender_id: str, limit: int = 5) -> list[PracticeAttempt]:
+        """This person's latest practice rounds, newest first."""
+        query = (
+            select(PracticeAttempt)
+            .where(PracticeAttempt.sender_id == sender_id)
+            .order_by(PracticeAttempt.created_at.desc(), PracticeAttempt.id.desc())
+            .limit(limit)
+        )
+        with Session(self.engine, expire_on_commit=False) as session:
+            return list(session.scalars(query))
+
     def forget(self, sender_id: str) -> int:
         """Deletes every record of this person; returns how many rows went."""
         with Session(self.engine) as session, session.begin():
-            rows = session.scalars(select(ChosenStep).where(ChosenStep.sender_id == sender_id)).all()
-            for row in rows:
-                session.delete(row)
-            return len(rows)
+            removed = 0
+            for table in (ChosenStep, PracticeAttempt):
+                removed += session.execute(delete(table).where(table.sender_id == sender_id)).rowcount
+            return removed

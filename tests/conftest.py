@@ -16,7 +16,7 @@ from actions.store import PROJECT_DIR
 
 
 @pytest.fixture()
-def coach_db(tmp_path, monkeypatch) -> store.StepStore:
+def coach_db(tmp_path, monkeypatch) -> store.CoachStore:
     """A fresh SQLite database for the coach's records, used by every action in the test."""
     url = f"sqlite:///{tmp_path / 'coach.db'}"
     monkeypatch.setenv("TRUST_COACH_DB_URL", url)

@@ -23,7 +23,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from actions.content import pattern, step
-from actions.store import PROJECT_DIR, ChosenStep, StepStore, open_store, utcnow
+from actions.store import PROJECT_DIR, ChosenStep, CoachStore, open_store, utcnow
 
 pytestmark = pytest.mark.model
 
@@ -46,7 +46,7 @@ def wait_for(url: str, process: subprocess.Popen, seconds: int = 240) -> None:
 
 @dataclass
 class Servers:
-    store: StepStore  # the coach's database the action server writes to
+    store: CoachStore  # the coach's database the action server writes to
     tracker_db: Path  # Rasa's tracker store
 
     def move_back(self, sender: str, days: int) -> None:
@@ -173,3 +173,41 @@ def test_danger_gets_real_help_in_the_first_reply_and_no_couples_therapy_after(s
     therapy = text_of(user.says("should we try couples therapy?"))
     assert step("couples_therapy")["summary"] not in therapy
     assert "1-800-799-7233" in therapy
+
+
+def test_three_practice_rounds_in_a_row_with_feedback_and_progress(servers):
+    from actions.content import practice
+
+    user = User()
+    menu = user.says("can we practise what i should say")
+    assert '/choose_scenario{"scenario": "texting"}' in payloads_of(menu)
+    replies_and_leans = [
+        ("texting", "you always accuse me, stop being so paranoid!", "angry"),
+        ("spending", "it was eighty dollars for the ticket and dinner. i get that money feels tense, "
+                     "can we talk about a budget this weekend?", "calm"),
+        ("password", "fine, take my phone, here's the code", "giving_in"),
+    ]
+    for scenario, reply, lean in replies_and_leans:
+        started = user.says(f'/choose_scenario{{"scenario": "{scenario}"}}')
+        assert practice()["scenarios"][scenario]["opening"] in text_of(started)
+        feedback = text_of(user.says(reply))
+        assert practice()["feedback"]["patterns"][lean]["name"] in feedback
+        assert practice()["scenarios"][scenario]["model_answer"] in feedback
+
+    progress = text_of(user.says("how am i doing"))
+    assert "(3)" in progress and practice()["scenarios"]["password"]["title"] in progress
+    # The replies themselves were not kept: the user never allowed it.
+    assert "paranoid" not in progress
+
+
+def test_stopping_and_safety_end_the_role_play(servers):
+    user = User()
+    user.says('/choose_scenario{"scenario": "late_home"}')
+    stopped = text_of(user.says("stop practising"))
+    assert "Good work today" in stopped
+
+    user.says('/choose_scenario{"scenario": "password"}')
+    help_now = text_of(user.says("if i said no he would hit me again"))
+    assert "1-800-799-7233" in help_now
+    # The role-play is over: the next message is not taken as a reply to the partner.
+    assert "sounds like" not in text_of(user.says("hello"))

@@ -8,13 +8,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
-from actions.store import FOLLOW_UP_AFTER, StepStore, migrate, open_store, utcnow
+from actions.store import FOLLOW_UP_AFTER, CoachStore, migrate, open_store, utcnow
 
 POSTGRES = "postgresql://postgres@127.0.0.1:5432"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def step_store(request, tmp_path):
+def coach_store(request, tmp_path):
     """A fresh, migrated database of each kind."""
     if request.param == "sqlite":
         yield open_store.__wrapped__(f"sqlite:///{tmp_path / 'coach.db'}")
@@ -31,48 +31,48 @@ def step_store(request, tmp_path):
     admin.dispose()
 
 
-def test_migrations_create_the_table_and_can_run_twice(step_store):
-    migrate(step_store.engine)
-    assert "chosen_steps" in inspect(step_store.engine).get_table_names()
+def test_migrations_create_the_table_and_can_run_twice(coach_store):
+    migrate(coach_store.engine)
+    assert "chosen_steps" in inspect(coach_store.engine).get_table_names()
 
 
-def test_choices_are_kept_per_person_in_order_once_each(step_store: StepStore):
-    step_store.save_choice("ana", "tell_truth", "withholding")
-    step_store.save_choice("ana", "boundaries")
-    step_store.save_choice("ana", "tell_truth")
-    step_store.save_choice("ben", "love_well")
-    assert step_store.chosen_steps("ana") == ["tell_truth", "boundaries"]
-    assert step_store.chosen_steps("ben") == ["love_well"]
-    assert step_store.chosen_steps("nobody") == []
+def test_choices_are_kept_per_person_in_order_once_each(coach_store: CoachStore):
+    coach_store.save_choice("ana", "tell_truth", "withholding")
+    coach_store.save_choice("ana", "boundaries")
+    coach_store.save_choice("ana", "tell_truth")
+    coach_store.save_choice("ben", "love_well")
+    assert coach_store.chosen_steps("ana") == ["tell_truth", "boundaries"]
+    assert coach_store.chosen_steps("ben") == ["love_well"]
+    assert coach_store.chosen_steps("nobody") == []
 
 
-def test_a_follow_up_waits_for_a_later_visit_and_comes_once(step_store: StepStore):
-    step_store.save_choice("ana", "tell_truth")
-    assert step_store.take_follow_up("ana") is None
+def test_a_follow_up_waits_for_a_later_visit_and_comes_once(coach_store: CoachStore):
+    coach_store.save_choice("ana", "tell_truth")
+    assert coach_store.take_follow_up("ana") is None
     later = utcnow() + FOLLOW_UP_AFTER + timedelta(minutes=1)
-    follow_up = step_store.take_follow_up("ana", now=later)
+    follow_up = coach_store.take_follow_up("ana", now=later)
     assert follow_up is not None and follow_up.step == "tell_truth"
-    assert step_store.take_follow_up("ana", now=later) is None
+    assert coach_store.take_follow_up("ana", now=later) is None
 
 
-def test_the_latest_choice_is_followed_up(step_store: StepStore):
-    step_store.save_choice("ana", "tell_truth")
-    step_store.save_choice("ana", "love_well")
+def test_the_latest_choice_is_followed_up(coach_store: CoachStore):
+    coach_store.save_choice("ana", "tell_truth")
+    coach_store.save_choice("ana", "love_well")
     later = utcnow() + FOLLOW_UP_AFTER * 2
-    assert step_store.take_follow_up("ana", now=later).step == "love_well"
+    assert coach_store.take_follow_up("ana", now=later).step == "love_well"
 
 
-def test_an_outcome_is_saved_for_the_step_asked_about(step_store: StepStore):
-    assert step_store.record_outcome("ana", "went_well") is None
-    step_store.save_choice("ana", "boundaries")
-    step_store.take_follow_up("ana", now=utcnow() + FOLLOW_UP_AFTER * 2)
-    assert step_store.record_outcome("ana", "went_well") == "boundaries"
+def test_an_outcome_is_saved_for_the_step_asked_about(coach_store: CoachStore):
+    assert coach_store.record_outcome("ana", "went_well") is None
+    coach_store.save_choice("ana", "boundaries")
+    coach_store.take_follow_up("ana", now=utcnow() + FOLLOW_UP_AFTER * 2)
+    assert coach_store.record_outcome("ana", "went_well") == "boundaries"
 
 
-def test_forgetting_a_person_removes_all_their_rows_and_no_one_elses(step_store: StepStore):
-    step_store.save_choice("ana", "tell_truth")
-    step_store.save_choice("ana", "boundaries")
-    step_store.save_choice("ben", "love_well")
-    assert step_store.forget("ana") == 2
-    assert step_store.chosen_steps("ana") == []
-    assert step_store.chosen_steps("ben") == ["love_well"]
+def test_forgetting_a_person_removes_all_their_rows_and_no_one_elses(coach_store: CoachStore):
+    coach_store.save_choice("ana", "tell_truth")
+    coach_store.save_choice("ana", "boundaries")
+    coach_store.save_choice("ben", "love_well")
+    assert coach_store.forget("ana") == 2
+    assert coach_store.chosen_steps("ana") == []
+    assert coach_store.chosen_steps("ben") == ["love_well"]

@@ -1,0 +1,998 @@
+"""Practice mode: reads the reply a user types to the suspicious partner and says which response it leans toward.
+
+The coach plays a partner who asks a suspicious question ("who are you texting?"); the user answers as
+they would at home. `assess_reply` says whether that answer leans toward one of the five responses the
+article says backfire (reassuring, ignoring, angry, giving_in, withholding) or is calm, quotes the
+phrases that show it, and names the calm qualities it has, so the coach can say what worked.
+
+How it decides, in order (see `_decide`):
+
+1. A strong sign of anger, ignoring or giving in wins: it is what the partner will hear, however kind
+   the rest is ("I was with my sister, stop being paranoid" is angry).
+2. Promises with no concrete answer are reassuring; "I promise, I was with my mom" answers the question.
+3. Vague fillers ("just some people", "it was fine") with no concrete answer are withholding, and so is
+   an answer that names none of what the question asked for (`ASKS_FOR`), unless it is a kind refusal.
+4. Anything else is calm.
+
+Cues are spaCy `Matcher` / `PhraseMatcher` patterns on NORM and LEMMA (NORM is the lowercased form with
+chat spellings and contractions unified: "dont", "don't" and "do not" all read "do not"), and the
+dependency parse decides who does what and whether it is denied ("i'm not angry").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import spacy
+from spacy.attrs import NORM, ORTH
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+
+MODEL = "en_core_web_md"
+
+PATTERNS = ("reassuring", "ignoring", "angry", "giving_in", "withholding", "calm")
+QUALITIES = ("acknowledges", "concrete", "i_statement", "boundary", "invitation")
+
+# What a concrete answer to each of the partner's questions names. The article's point about
+# withholding is the names left out of the work lunch, the price of the concert, who was at the store:
+# so for the factual questions a concrete answer names a person, time, place or amount; for the
+# questions about wanting time apart or about the relationship, it names the user's own feeling.
+ASKS_FOR: dict[str, tuple[str, ...]] = {
+    "texting": ("person",),
+    "late_home": ("time", "place"),
+    "work_lunch": ("person",),
+    "spending": ("amount",),
+    "bumped_into": ("person", "place"),
+    "friends_night": ("feeling",),
+    "hobby_time": ("feeling",),
+    "password": ("feeling",),
+    "feelings_about_us": ("feeling",),
+}
+# With no scenario, any fact counts as concrete.
+FACTS = ("person", "time", "place", "amount")
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """Which response a reply leans toward, the phrases that show it, and the calm qualities it has."""
+
+    pattern: str
+    evidence: tuple[str, ...]
+    qualities: tuple[str, ...]
+
+
+# A phrase that shows a response on its own is worth STRONG; exclamation marks and capitals only
+# support anger (WEAK), since people also shout good news.
+STRONG = 2
+WEAK = 1
+
+# Cues of the five backfiring responses ("vague" is the filler half of withholding). When one of these
+# overlaps another cue, the longer phrase is what the user said: "whatever you want" is giving in, not
+# the dismissive "whatever"; "i don't want to talk about it" is ignoring, not an invitation to talk.
+BACKFIRE_SIGNALS = ("angry", "ignoring", "giving_in", "reassuring", "vague")
+# The loud ones: one strong cue of these decides the reply. Listed in the order that breaks a tie,
+# the one the partner hears first first.
+LOUD = ("angry", "giving_in", "ignoring")
+
+# --------------------------------------------------------------------------------------------------
+# Phrases, matched on NORM. Each list is what people actually type; add to them freely.
+# --------------------------------------------------------------------------------------------------
+
+PHRASES: dict[str, list[str]] = {
+    # Blame, absolutes, and turning the question back on the partner: the article says anger makes
+    # the partner back off for a while and then read it as a sign of guilt.
+    "angry": [
+        "you always", "you never", "you're always", "you're never", "sick of this", "sick of it",
+        "sick of you", "tired of this", "so tired of", "fed up", "had enough", "i've had it",
+        "enough already", "what is wrong with you", "what's wrong with you", "what's your problem",
+        "what is your problem", "how dare you", "get a grip", "grow up", "shut up", "back off",
+        "get off my back", "are you kidding me", "you've got to be kidding", "here we go again",
+        "this is ridiculous", "this is insane", "this is crazy", "unbelievable", "you're the one who",
+        "what about you", "you do it too", "look who's talking", "why do you even care",
+        "who do you think you are", "you need help", "you need therapy", "treating me like a criminal",
+        "like a criminal", "i'm not a child", "not your prisoner", "stop it", "cut it out",
+        "knock it off", "get over it", "get over yourself", "what the hell", "what the fuck", "wtf",
+        "for god's sake", "for fuck's sake", "ffs", "fuck", "accusing me", "always accusing",
+        "your problem, not mine", "you're driving me crazy", "you're suffocating me",
+        "why do you have to", "why do you need to know", "why do you want to know",
+        "why does it matter to you", "why do you care", "why are you asking", "why are you always",
+        "why do you always", "what's it to you", "it's my money", "it's my life", "it's my phone",
+        "my money, my choice", "maybe if you", "if you weren't so", "if you weren't always",
+        "if you didn't always",
+    ],
+    # Dismissal, refusal and changing the subject: the article says ignoring shuts a conversation
+    # down without solving anything, and the partner reads the refusal as proof of guilt.
+    "ignoring": [
+        "whatever", "not doing this", "we're not doing this", "not again", "not this again",
+        "i don't have to answer", "i don't need to answer", "i don't have to explain",
+        "i don't need to explain", "i don't owe you an explanation", "i don't owe you anything",
+        "drop it", "let it go", "leave it", "forget it", "forget about it", "don't start", "not now",
+        "not tonight", "can we not", "let's not", "never mind", "nevermind", "doesn't matter",
+        "does it matter", "who cares", "i don't care", "no comment", "i don't want to talk about it",
+        "i don't want to talk", "don't want to get into it", "not getting into this",
+        "not getting into it", "i'm done talking", "conversation over", "end of discussion",
+        "end of story", "moving on", "anyway", "anyways", "change the subject", "something else",
+        "what's for dinner", "what do you want for dinner", "did you see the game", "let's watch",
+        "i'm going to bed", "i have to go", "gotta go", "i'm busy", "talk later", "leave me alone",
+        "none of your business", "not your business", "mind your own business",
+        "i'd rather not talk about it", "i don't want to discuss", "we've been over this",
+        "been through this", "don't worry about it", "if you say so", "yeah yeah", "uh huh", "shrugs",
+        "next question", "meh", "pfft", "by the way", "btw", "speaking of", "on another note",
+        "have you seen my", "did you remember to", "why do we have to talk about", "do we have to do this",
+        "do we have to talk about this",
+    ],
+    # Handing over control, or dropping one's own life to calm the partner down: it lowers the heat
+    # for a time and leaves the user feeling controlled (the article's "You Give In").
+    "giving_in": [
+        "here's my phone", "here is my phone", "here's my password", "here is my password",
+        "here's the password", "here, take it", "you can have my password", "you can have my phone",
+        "you can have it", "my password is", "the password is", "my passcode is", "the code is",
+        "whatever you want", "whatever you say", "whatever makes you happy", "anything you want",
+        "if it makes you happy", "if that's what you want", "as you wish", "you win",
+        "i'll do whatever", "i'll do anything", "i'll stay home", "i'll stay in",
+        "look all you want", "go ahead and look", "go ahead and check", "i won't do it again",
+        "you're right, i'll", "i'll spend less time", "i'll cut back", "see for yourself",
+        "read them yourself", "check for yourself", "look for yourself", "i'll text you every",
+        "i'll check in", "i'll let you know where i am", "i'll tell you where i am", "whatever you need",
+        "however you want", "whatever you like", "whenever you want", "anytime you want", "any time you want",
+        "if it makes you feel better", "if that makes you feel better",
+    ],
+    # Promises and declarations of love instead of an answer: the article says no amount of
+    # reassurance has made things better; the questions always come back.
+    "reassuring": [
+        "i swear", "i promise", "trust me", "believe me", "you can trust me", "you're the only one",
+        "the only one for me", "only you", "i love you", "nothing is going on", "nothing's going on",
+        "there's nothing going on", "nothing going on", "nothing happened", "nothing to worry about",
+        "nothing to hide", "i'm not hiding anything", "i'm not cheating", "i would never",
+        "i'd never", "never cheat", "don't worry", "no need to worry", "you don't need to worry",
+        "you don't have to worry", "you never have to worry", "there's no one else",
+        "there is no one else", "there's nobody else", "no one else", "nobody else",
+        "you know i love you", "you know me", "you're my everything", "you mean everything to me",
+        "it means nothing", "it was nothing", "it's nothing", "i'm all yours", "i'm yours",
+        "i only want you", "i'm faithful", "i'm loyal", "i'm telling the truth", "i'm being honest",
+        "honestly nothing", "cross my heart", "on my life", "you have my word", "i give you my word",
+        "i'm not going anywhere", "you come first", "you always come first",
+    ],
+    # Fillers that answer without saying anything: the article's "selectively manage what you tell
+    # your partner", which adds rocket fuel to the fears when the rest comes out.
+    "vague": [
+        "just some people", "some people", "a few people", "a couple of people", "a couple people",
+        "just people", "some friends", "a friend", "just a friend", "just friends", "some guy",
+        "some girl", "someone", "somebody", "people from work", "the usual", "the usual people",
+        "nobody really", "no one really", "nobody special", "no one special", "nobody important",
+        "no one important", "nobody you know", "no one you know", "you don't know them",
+        "you don't know her", "you don't know him", "not much", "nothing much", "not a lot",
+        "not that much", "didn't cost much", "wasn't much", "wasn't expensive", "not expensive",
+        "some money", "it was fine", "it's fine", "it was ok", "it was okay", "it was good",
+        "everything's fine", "everything is fine", "we're fine", "we're good", "all good",
+        "i'm fine", "stuff", "things", "this and that", "here and there", "somewhere",
+        "out and about", "nowhere really", "nothing really", "just hanging out", "just chatting",
+        "just talking", "i don't know", "idk", "dunno", "not sure", "i don't remember",
+        "can't remember", "i forget", "it's complicated",
+        "it depends", "same as always", "as usual", "no big deal", "not a big deal",
+        "something came up", "stuff came up", "got held up", "lost track of time", "just a hobby",
+        "just a thing", "it's just a",
+    ],
+    # Scorn and sarcasm only support anger (WEAK): "obviously", "happy now?".
+    "scorn": [
+        "obviously", "duh", "happy now", "satisfied", "clearly", "seriously", "ugh", "omg", "jeez", "geez",
+        "smh", "wow", "oh my god", "eye roll", "rolls eyes",
+    ],
+    # Naming the partner's feeling before answering: the article asks the user to connect
+    # empathically with why the partner struggles to trust.
+    "acknowledges": [
+        "i understand", "that makes sense", "makes sense", "that's fair", "fair question",
+        "good question", "i can tell you're", "i can tell this", "you're worried", "you were worried",
+        "you seem worried", "you sound worried", "you seem upset", "you're upset", "you're scared",
+        "must be hard", "must have been", "must feel", "sounds like you", "it sounds like",
+        "i'm sorry you", "sorry i worried you", "sorry for worrying you", "i should have texted",
+        "i should have told you", "i should have called", "i should've", "hard for you",
+        "your feelings", "it's okay to ask", "it's ok to ask", "you have every right",
+        "you've been hurt", "thanks for asking", "thank you for asking", "glad you asked",
+    ],
+    # Speaking for oneself ("I feel", "it matters to me") rather than about the partner.
+    "i_statement": [
+        "makes me feel", "make me feel", "matters to me", "important to me", "means a lot to me",
+        "helps me", "for me",
+    ],
+    # Asking what the partner needs, or to talk it through together: the article's way forward is
+    # an open conversation, and couples therapy when that is too hard alone.
+    "invitation": [
+        "can we talk", "could we talk", "let's talk", "let's sit down", "can we sit down",
+        "i want to understand", "i'd like to understand", "help me understand", "tell me more",
+        "tell me what", "what's worrying you", "what is worrying you", "what worries you",
+        "what's bothering you", "what's scaring you", "what would help", "what would make you feel",
+        "what do you need", "how can i help", "what can i do", "do you want to talk",
+        "want to talk about it", "talk about it together", "couples therapy", "see someone together",
+        "what are you worried about", "what's going on for you", "i want to hear",
+    ],
+    # The "no" half of a boundary (the "but" half is "offer"): the article says it's okay to have
+    # friends, hobbies and privacy, and to agree on boundaries openly.
+    "decline": [
+        "i'd rather not", "that's private", "that's mine", "i need my privacy", "i need my space",
+        "i need some time for myself", "i'm not comfortable", "i don't feel comfortable",
+        "i'm still going", "i still want to go", "i'm going to go",
+    ],
+    # The warm alternative that turns a refusal into a boundary.
+    "offer": [
+        "happy to", "glad to", "i'd love to", "i'd be happy", "we can", "we could", "let's",
+        "how about", "what if we", "instead", "i can show you", "i can tell you", "i'll text you",
+        "i'll call you", "i'll message you", "i'll let you know", "i'll be home by", "i'll be back by",
+        "would it help", "maybe we can", "why don't we", "you're welcome to", "you can come",
+        "come with", "join us", "join me", "date night", "time together",
+    ],
+}
+
+# --------------------------------------------------------------------------------------------------
+# Token patterns, for cues whose words vary ("you're so paranoid", "you are being ridiculous").
+# --------------------------------------------------------------------------------------------------
+
+# Words for the user's own feelings and needs, the concrete answer to "why do you need a night out?"
+FEELINGS = {
+    "feel", "feeling", "love", "enjoy", "miss", "need", "relax", "recharge", "unwind", "matter",
+    "value", "care", "happy", "sad", "worried", "worry", "scared", "afraid", "anxious", "nervous",
+    "lonely", "close", "distant", "hurt", "tired", "exhausted", "frustrated", "relaxed", "calm", "safe",
+    "free", "loved", "grateful", "overwhelmed", "stressed", "comfortable", "uncomfortable", "hopeful",
+    "confused", "disconnected", "connected", "content", "glad", "excited", "upset", "guilty",
+    "ashamed", "important", "fun", "peace", "space", "myself", "energized", "recharged", "lucky",
+    "proud", "secure", "insecure", "trapped", "controlled", "respected", "appreciated", "balance",
+    "privacy", "breathe", "joy", "sane", "healthy", "better", "good", "great", "bad", "hard",
+}
+
+YOU = {"NORM": {"IN": ["you", "u", "your", "ur"]}}
+I = {"NORM": {"IN": ["i"]}}  # noqa: E741
+BE = {"NORM": {"IN": ["am", "are", "is", "'s", "was", "were", "be", "been", "being", "r"]}, "OP": "?"}
+ADVERBS = {"POS": "ADV", "OP": "*"}
+# Adverbs that do not deny what follows: "i'll just cancel", not "i'll never cancel".
+PLAIN_ADVERBS = {"POS": "ADV", "NORM": {"NOT_IN": ["not", "never"]}, "OP": "*"}
+AUX = {"POS": "AUX", "OP": "*"}
+NOT = {"NORM": {"IN": ["not", "never"]}}
+# "i'm not comfortable" is as much an I-statement as "i'm comfortable".
+MAYBE_NOT = {**NOT, "OP": "?"}
+
+# What people call a partner when they lash out.
+INSULTS = [
+    "paranoid", "crazy", "insane", "psycho", "psychotic", "ridiculous", "jealous", "controlling",
+    "insecure", "pathetic", "nuts", "delusional", "obsessed", "obsessive", "annoying", "toxic",
+    "dramatic", "hysterical", "stupid", "childish", "unreasonable", "impossible", "exhausting",
+    "clingy", "needy", "mental", "overreacting", "overdramatic", "possessive", "nosy", "unfair",
+    "suffocating", "neurotic", "irrational",
+]
+# What the partner is told to stop doing: checking and asking is the partner's fear, and being
+# ordered to stop it is an attack.
+ACCUSED_DOINGS = [
+    "asking", "interrogating", "nagging", "accusing", "checking", "spying", "questioning", "policing",
+    "controlling", "bugging", "harassing", "hounding", "tracking", "snooping", "overreacting",
+    "stalking", "watching", "monitoring",
+]
+# Verbs of refusing to engage: "i'm not answering", "i won't explain".
+REFUSED = ["answer", "discuss", "explain", "justify", "respond", "reply", "engage"]
+# Verbs of taking in the partner's view: "i get why", "i can see you're worried".
+PERCEIVING = ["see", "get", "understand", "hear", "know", "imagine", "realize", "realise", "appreciate"]
+# Verbs of wanting and feeling that make an I-statement.
+I_VERBS = ["feel", "want", "need", "wish", "prefer", "hope", "miss", "enjoy", "value", "care", "love",
+           "like", "worry"]
+
+# --------------------------------------------------------------------------------------------------
+# Words for the parse-based cues and for what counts as a concrete answer.
+# --------------------------------------------------------------------------------------------------
+
+NEGATIONS = {"not", "never", "n't", "nt"}
+# A denial further up reaches these dependents: "i'm not ANGRY", "i'm not going to GIVE you".
+NEGATION_REACHES = {"acomp", "xcomp", "attr", "dobj", "pobj", "prep", "amod", "advmod", "prt", "aux", "oprd"}
+# "I don't think you're crazy": a denied thought denies what it governs.
+DENIABLE_THOUGHTS = {"think", "say", "mean", "believe", "call"}
+
+# Verbs of giving up one's own plans or things: "i'll cancel", "i'll stop", "i'll give it up".
+SURRENDER_VERBS = {"cancel", "stop", "quit", "skip", "delete", "unfollow", "block", "return", "drop",
+                   "reduce", "sell", "refund", "uninstall"}
+# Giving up said with a particle or adverb: "i'll give it up", "i'll just stay home".
+SURRENDER_PHRASAL = {("give", "up"), ("cut", "back"), ("cut", "down"), ("pull", "out"), ("back", "out"),
+                     ("call", "off"), ("stay", "in"), ("stay", "home")}
+ERRAND_WORDS = {"by", "at", "off", "somewhere", "for", "in", "to", "there", "here", "on"}
+# Verbs of one's own life that giving in promises not to do: "i won't go", "i won't see them again".
+OWN_LIFE_VERBS = {"go", "see", "meet", "hang", "play", "text", "buy", "spend", "train", "visit",
+                  "game", "paint", "ride", "run", "practice", "practise"}
+# Handing over access: "i'll give you my password" (the user gives), "take my phone", "you can check
+# my phone" (the partner is invited to take).
+GIVING_VERBS = {"give", "hand", "send", "share", "show", "tell", "forward", "turn", "write"}
+TAKING_VERBS = {"take", "check", "read", "have", "look", "go", "see", "use", "scroll", "search"}
+# "read them all", "check whatever you want": said of the phone or messages the partner asked about.
+READING_VERBS = {"read", "check", "scroll", "search", "look", "go"}
+EVERYTHING = {"them", "it", "all", "everything", "anything", "whatever"}
+# Promising to report one's whereabouts is checking in before every move.
+REPORTING_VERBS = {"send", "text", "call", "tell", "update", "check", "share", "show", "ping", "facetime",
+                   "message", "let"}
+WHEREABOUTS = {"where", "wherever", "every", "whenever", "location", "pic", "photo", "picture", "always",
+               "everything", "everywhere", "update"}
+# Refusing to answer: "i'm not having this conversation", "not gonna dignify that with an answer".
+REFUSED_TALK = {"answer", "response", "explanation", "conversation", "discussion", "question"}
+ACCESS_NOUNS = {"password", "passcode", "code", "pin", "phone", "login", "location", "account",
+                "message", "text", "dm", "chat", "email", "instagram", "facebook", "snapchat", "whatsapp",
+                "app", "laptop", "computer", "inbox", "history", "statement", "card", "wallet", "photo",
+                "gallery", "calendar", "bank", "banking", "notification"}
+
+# People a concrete answer can name without a name: "my sister", "the team", "our manager".
+RELATIONS = {
+    "mom", "mum", "mother", "dad", "father", "parent", "sister", "brother", "sis", "bro", "aunt",
+    "uncle", "cousin", "grandma", "grandpa", "gran", "nan", "grandmother", "grandfather", "niece",
+    "nephew", "son", "daughter", "kid", "family", "boss", "manager", "coworker", "co-worker",
+    "colleague", "team", "teammate", "client", "customer", "supervisor", "intern", "landlord",
+    "neighbor", "neighbour", "roommate", "flatmate", "teacher", "coach", "doctor", "therapist",
+    "trainer", "ex", "department", "hr", "ceo", "lead", "mentor", "dentist", "stepmom", "stepdad",
+}
+# Said of people in general, these need a name to be concrete: "my friend jess", not "a friend".
+LOOSE_PEOPLE = {"friend", "buddy", "mate", "guy", "girl", "person", "people", "someone", "somebody",
+                "lady", "woman", "man", "dude", "folk", "pal"}
+# Verbs whose object is a person: "texting raj", "i ran into mei", "i talked to ali".
+CONTACT_VERBS = {"text", "texting", "call", "message", "meet", "see", "dm", "email", "phone", "talk", "chat",
+                 "bump", "run", "help", "ask", "tell", "visit", "invite"}
+# Words that look like names in lowercase chat but are not people: "i swear to god", "babe".
+NOT_NAMES = {"god", "jesus", "lord", "babe", "baby", "honey", "hun", "love", "sweetie", "darling", "dear",
+             "bro", "dude", "lol", "omg", "ok", "okay", "yeah", "yes", "no", "hey", "hi", "sorry", "please",
+             "thanks", "rn", "tbh", "idk", "btw", "lmao", "haha"}
+# A few common first names: a lowercase word whose vector sits near theirs is taken for a name.
+NAME_EXAMPLES = ["john", "sarah", "mike", "emma", "david", "jessica", "chris", "anna"]
+NAME_LIKENESS = 0.5
+# Prepositions that place the user somewhere.
+PLACE_PREPOSITIONS = {"at", "in", "to", "from", "near", "inside", "outside", "by", "on", "into"}
+# Objects of those prepositions that are not places ("at the moment", "in my head", "on my phone").
+NOT_PLACES = {"moment", "time", "point", "least", "all", "first", "last", "end", "way", "mood", "mind",
+              "fact", "general", "case", "head", "phone", "love", "trouble", "charge", "advance",
+              "person", "thing", "stuff", "something", "anything", "nothing", "everything", "it",
+              "that", "this", "me", "you", "them", "us", "him", "her", "hurry", "touch", "detail",
+              "particular", "public", "private", "total", "short", "fairness", "truth", "sight"}
+# Places however they sit in the sentence: "i left THE OFFICE late", "TRAFFIC was awful".
+PLACE_WORDS = {"home", "work", "downtown", "upstairs", "office", "gym", "bar", "pub", "restaurant", "cafe",
+               "store", "shop", "mall", "supermarket", "station", "park", "school", "hospital", "library",
+               "church", "club", "airport", "apartment", "flat", "traffic", "train", "bus", "subway",
+               "highway", "motorway", "bridge", "party", "meeting", "class", "practice", "dinner",
+               "lunch", "concert", "game", "market", "pharmacy", "clinic", "doctor's", "salon", "garage"}
+TIME_PREPOSITIONS = {"at", "until", "till", "til", "by", "around", "after", "before", "since", "from"}
+TIME_UNITS = {"minute", "min", "hour", "hr", "am", "pm", "a.m.", "p.m.", "o'clock", "oclock", "midnight",
+              "noon", "half"}
+CURRENCY_WORDS = {"buck", "dollar", "quid", "euro", "pound", "grand", "cent", "k", "free", "dollars",
+                  "bucks", "euros", "pounds"}
+CURRENCY_SYMBOLS = {"$", "£", "€", "¥"}
+FIRST_PERSON = {"i", "me", "my", "myself", "mine"}
+# A reply made only of these says "I heard you and I'm not answering": "k", "ok fine", "sure".
+BRUSH_OFFS = {"k", "kk", "ok", "okay", "sure", "fine", "cool", "meh", "mhm", "whatever", "yeah", "yep",
+              "alright", "right", "noted", "pass", "next"}
+# A sentence made only of one of these refuses the question, wherever it comes: "... pass".
+REFUSALS = {"pass", "next"}
+
+# Cues whose words vary, as token patterns.
+TOKEN_PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
+    "angry": [
+        [YOU, BE, {"LOWER": "being", "OP": "?"}, ADVERBS, {"LOWER": {"IN": INSULTS}}],
+        [{"LEMMA": {"IN": ["stop", "quit"]}}, {"LOWER": "being"}, ADVERBS, {"LOWER": {"IN": INSULTS}}],
+        [{"LEMMA": {"IN": ["stop", "quit"]}}, {"LOWER": {"IN": ACCUSED_DOINGS}}],
+        # "maybe if you weren't so clingy": the denial is part of the blame.
+        [{"LOWER": "if"}, YOU, BE, NOT, ADVERBS, {"LOWER": {"IN": INSULTS}}],
+    ],
+    "reassuring": [
+        [{"LEMMA": {"IN": ["promise", "swear"]}}],
+        # "i love you", "love youuu", "i really do love u"
+        [{"LEMMA": "love"}, PLAIN_ADVERBS, {"LOWER": {"REGEX": "^(you+|u+|ya+)$"}}],
+    ],
+    "giving_in": [
+        # A backstop for when the parser misreads the verb: "ok i'll delete maya's number".
+        [I, {"NORM": "will"}, PLAIN_ADVERBS, {"LEMMA": {"IN": sorted(SURRENDER_VERBS)}}],
+        [{"LOWER": "ill"}, PLAIN_ADVERBS, {"LEMMA": {"IN": sorted(SURRENDER_VERBS)}}],
+    ],
+    "ignoring": [
+        [I, AUX, {"LOWER": "rather", "OP": "?"}, NOT, {"LOWER": "going", "OP": "?"}, {"LOWER": "to", "OP": "?"},
+         {"LEMMA": {"IN": ["have", "need"]}, "OP": "?"}, {"LOWER": "to", "OP": "?"}, {"LEMMA": {"IN": REFUSED}}],
+        [I, AUX, NOT, {"LOWER": "doing"}, {"LOWER": {"IN": ["this", "that"]}}],
+    ],
+    "acknowledges": [
+        [I, AUX, ADVERBS, {"LEMMA": {"IN": PERCEIVING}},
+         {"NORM": {"IN": ["why", "that", "how", "you", "this", "it", "what"]}}],
+    ],
+    "i_statement": [
+        [I, ADVERBS, {"LEMMA": {"IN": I_VERBS}, "POS": "VERB"}],
+        [I, {"NORM": {"IN": ["would", "'d"]}}, ADVERBS, {"LEMMA": {"IN": ["like", "love", "prefer", "rather"]}}],
+        [I, {"NORM": {"IN": ["would", "'d"]}}, {"LOWER": "rather"}],
+        [I, {"NORM": {"IN": ["am", "m", "was", "'ve", "have"]}}, {"LOWER": "been", "OP": "?"},
+         MAYBE_NOT, ADVERBS, {"LEMMA": "feel"}],
+        [I, {"NORM": {"IN": ["am", "m", "was"]}}, MAYBE_NOT, ADVERBS,
+         {"POS": "ADJ", "LEMMA": {"IN": sorted(FEELINGS)}}],
+    ],
+    "invitation": [
+        [I, {"NORM": {"IN": ["would", "'d"]}, "OP": "?"}, {"LEMMA": {"IN": ["like", "love", "want"]}},
+         {"NORM": "us"}, {"LOWER": "to"}, {"LEMMA": {"IN": ["talk", "sit", "figure", "work", "find", "agree"]}}],
+        [{"NORM": {"IN": ["can", "could", "shall", "would"]}}, {"NORM": "we"}, ADVERBS,
+         {"LEMMA": {"IN": ["talk", "sit", "discuss", "chat"]}}],
+        [I, {"NORM": {"IN": ["would", "'d"]}}, {"LEMMA": {"IN": ["like", "love"]}}, {"LOWER": "to"},
+         {"LEMMA": {"IN": ["talk", "understand", "hear", "know"]}}],
+    ],
+}
+
+# Chat spellings spaCy does not split on its own: "im" reads as "i am", "u" as "you".
+CHAT_SPELLINGS = {
+    "im": [{ORTH: "i"}, {ORTH: "m", NORM: "am"}],
+    "Im": [{ORTH: "I"}, {ORTH: "m", NORM: "am"}],
+    "u": [{ORTH: "u", NORM: "you"}],
+    "lets": [{ORTH: "let"}, {ORTH: "s", NORM: "us"}],
+    "thats": [{ORTH: "that"}, {ORTH: "s", NORM: "'s"}],
+    "whats": [{ORTH: "what"}, {ORTH: "s", NORM: "'s"}],
+    "ive": [{ORTH: "i"}, {ORTH: "ve", NORM: "'ve"}],
+}
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One phrase in the reply that points to a response or a quality."""
+
+    signal: str
+    span: Span
+    weight: int = STRONG
+
+
+# --------------------------------------------------------------------------------------------------
+# The model and the matchers, built once on first use.
+# --------------------------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _language() -> Language:
+    """en_core_web_md, with chat spellings taught to its tokenizer."""
+    language = spacy.load(MODEL)
+    for spelling, tokens in CHAT_SPELLINGS.items():
+        language.tokenizer.add_special_case(spelling, tokens)
+    return language
+
+
+@lru_cache(maxsize=1)
+def _matchers() -> tuple[PhraseMatcher, Matcher]:
+    language = _language()
+    phrases = PhraseMatcher(language.vocab, attr="NORM")
+    for signal, texts in PHRASES.items():
+        phrases.add(signal, [language.make_doc(text) for text in texts])
+    tokens = Matcher(language.vocab)
+    for signal, patterns in TOKEN_PATTERNS.items():
+        tokens.add(signal, patterns)
+    return phrases, tokens
+
+
+@lru_cache(maxsize=1)
+def _name_vector() -> Any:
+    vocab = _language().vocab
+    return sum(vocab[name].vector for name in NAME_EXAMPLES) / len(NAME_EXAMPLES)
+
+
+# --------------------------------------------------------------------------------------------------
+# The public function
+# --------------------------------------------------------------------------------------------------
+
+def assess_reply(text: str, scenario_id: str | None = None) -> Assessment:
+    """Which of the six responses `text`, typed in answer to the scenario's question, leans toward."""
+    if scenario_id is not None and scenario_id not in ASKS_FOR:
+        raise ValueError(f"unknown practice scenario {scenario_id!r}; known: {', '.join(ASKS_FOR)}")
+    if not text.strip():
+        return Assessment("ignoring", (), ())
+    doc = _language()(text)
+    cues = _find_cues(doc)
+    asked = ASKS_FOR[scenario_id] if scenario_id else FACTS
+    details = _details(doc, asked, cues)
+    qualities, quality_cues = _qualities(cues, details)
+    pattern, deciding = _decide(cues, qualities, quality_cues, details, asks_for_details=scenario_id is not None)
+    return Assessment(pattern, _quote(deciding), qualities)
+
+
+# --------------------------------------------------------------------------------------------------
+# Finding cues
+# --------------------------------------------------------------------------------------------------
+
+def _find_cues(doc: Doc) -> list[Cue]:
+    """Every cue in the reply, denied ones and ones inside a longer cue left out."""
+    phrases, tokens = _matchers()
+    matches = [(doc.vocab.strings[key], doc[start:end]) for key, start, end in phrases(doc) + tokens(doc)]
+    cues = [Cue("angry", span, WEAK) if signal == "scorn" else Cue(signal, span) for signal, span in matches]
+    cues += _parsed_cues(doc)
+    cues += _brush_offs(doc)
+    cues += [Cue("giving_in", doc[t.i : t.i + 1]) for t in doc if _looks_like_a_password(t)]
+    cues = [cue for cue in cues if not _denied(cue)]
+    cues = _without_overlaps(cues)
+    return cues + _shouting(doc, cues)
+
+
+def _brush_offs(doc: Doc) -> Iterator[Cue]:
+    """'k', 'ok fine', or a sentence that is only 'pass': the question is heard and not answered."""
+    words = [token for token in doc if token.is_alpha]
+    if words and all(token.lower_ in BRUSH_OFFS for token in words):
+        yield Cue("ignoring", doc[words[0].i : words[-1].i + 1])
+        return
+    for sentence in doc.sents:
+        words = [token for token in sentence if token.is_alpha]
+        if len(words) == 1 and words[0].lower_ in REFUSALS:
+            yield Cue("ignoring", doc[words[0].i : words[0].i + 1])
+
+
+def _parsed_cues(doc: Doc) -> Iterator[Cue]:
+    """Giving in and declining, read from who does what to what in the parse.
+
+    The same verbs make both: "i'll cancel" gives in, "i won't cancel" declines; "i won't go" gives
+    in, "i'm still going" declines; "take my phone" gives in, "i'm not giving you my password"
+    declines.
+    """
+    for verb in doc:
+        if verb.pos_ not in ("VERB", "AUX"):
+            continue
+        lemma = verb.lemma_.lower()
+        subject = _subject(verb)
+        denied = _is_denied(verb)
+        by_me = subject == "i"
+        if _gives_up(verb) and by_me and not _stops_by(verb):
+            # "i won't stop seeing them" declines; "i can't stop thinking about you" does not.
+            if not denied:
+                yield Cue("giving_in", _clause_span(verb))
+            elif _promised(verb):
+                yield Cue("decline", _clause_span(verb))
+        handing = (lemma in GIVING_VERBS and by_me) or (lemma in TAKING_VERBS and subject in ("you", None))
+        if handing and _hands_over_access(verb) or _invites_a_search(verb, subject):
+            if denied and by_me:
+                yield Cue("decline", _clause_span(verb, with_object=True))
+            elif not denied:
+                yield Cue("giving_in", _clause_span(verb, with_object=True))
+        if lemma == "keep" and by_me and not denied and _kept_private(verb):
+            yield Cue("decline", _clause_span(verb, with_object=True))
+        if lemma in OWN_LIFE_VERBS and by_me and _promised(verb):
+            if (denied and not _goes_nowhere(verb)) or (not denied and _less(verb)):
+                yield Cue("giving_in", _clause_span(verb))
+        if lemma in OWN_LIFE_VERBS and by_me and not denied and _still(verb):
+            yield Cue("decline", _clause_span(verb))
+        if lemma in REPORTING_VERBS and by_me and _promised(verb) and _reports_whereabouts(verb):
+            yield Cue("giving_in", _clause_span(verb))
+        if denied and subject in ("i", None) and _refuses_to_answer(verb):
+            yield Cue("ignoring", _clause_span(verb, with_object=True))
+
+
+def _looks_like_a_password(token: Token) -> bool:
+    """'sunshine123': letters and digits together, which no time ("9pm"), date ("2nd") or sum ("10k") has."""
+    text = token.lower_
+    has_both = any(c.isdigit() for c in text) and any(c.isalpha() for c in text)
+    return has_both and len(text) >= 5 and not text.rstrip("0123456789").isdigit() and not (
+        text[:-2].isdigit() or text[:-1].isdigit()
+    )
+
+
+def _subject(verb: Token) -> str | None:
+    """'i', 'you', another subject's lowercase text, or None for an imperative.
+
+    Follows "want to go" and "going to cancel" up to the verb that has the subject, and reads "ill"
+    before a verb as "i'll".
+    """
+    token = verb
+    for _ in range(3):
+        subjects = [child for child in token.children if child.dep_ in ("nsubj", "nsubjpass")]
+        if subjects:
+            return subjects[0].norm_
+        if any(child.lower_ == "ill" and child.i < verb.i for child in token.children):
+            return "i"
+        if token.dep_ in ("xcomp", "conj", "ccomp") and token.head is not token:
+            token = token.head
+        else:
+            break
+    if verb.i > 0 and verb.doc[verb.i - 1].lower_ == "ill":
+        return "i"
+    return None
+
+
+def _is_denied(token: Token) -> bool:
+    """True when a "not" or "never" governs the token, directly or from the verb above it."""
+    for _ in range(4):
+        if any(child.dep_ == "neg" or child.norm_ in NEGATIONS for child in token.children):
+            return True
+        head = token.head
+        if head is token:
+            return False
+        if token.dep_ in NEGATION_REACHES or (
+            token.dep_ == "ccomp" and head.lemma_ in DENIABLE_THOUGHTS
+        ):
+            token = head
+        else:
+            return False
+    return False
+
+
+def _denied(cue: Cue) -> bool:
+    """A cue the reply denies ("i'm not angry"), unless the denial is part of it ("i'm not answering")."""
+    if cue.signal in ("ignoring", "vague", "i_statement", "decline"):
+        return False
+    if any(token.norm_ in NEGATIONS for token in cue.span):
+        return False
+    return _is_denied(cue.span.root)
+
+
+def _without_overlaps(cues: list[Cue]) -> list[Cue]:
+    """Keeps the longer of two overlapping cues, except that calm qualities may share words."""
+    kept: list[Cue] = []
+    calm = lambda cue: cue.signal not in BACKFIRE_SIGNALS  # noqa: E731
+    for cue in sorted(cues, key=lambda c: (-len(c.span), calm(c), c.span.start)):
+        clash = any(
+            cue.span.start < other.span.end and other.span.start < cue.span.end
+            and not (calm(cue) and calm(other))
+            for other in kept
+        )
+        if not clash:
+            kept.append(cue)
+    return sorted(kept, key=lambda c: c.span.start)
+
+
+def _shouting(doc: Doc, cues: list[Cue]) -> list[Cue]:
+    """Words in capitals and a run of exclamation marks: weak support for anger."""
+    cued = {token.i for cue in cues for token in cue.span}
+    shouts = [
+        Cue("angry", doc[token.i : token.i + 1], WEAK)
+        for token in doc
+        if token.is_alpha and len(token) > 1 and token.is_upper and token.text not in ("OK", "ID")
+        and token.i not in cued
+    ]
+    marks = [token.i for token in doc if "!" in token.text]
+    if len(marks) >= 2:
+        shouts.append(Cue("angry", doc[marks[0] : marks[-1] + 1] if marks[-1] - marks[0] < 3 else
+                          doc[marks[0] : marks[0] + 1], WEAK))
+    return shouts
+
+
+def _clause_span(verb: Token, with_object: bool = False) -> Span:
+    """The words from the verb's subject, auxiliaries and negation to the verb (and its object)."""
+    parts = [verb] + [child for child in verb.children
+                      if child.dep_ in ("nsubj", "aux", "neg", "prt") and child.i < verb.i + 2]
+    head = verb
+    while head.dep_ == "xcomp" and head.head is not head:
+        head = head.head
+        parts += [head] + [child for child in head.children if child.dep_ in ("nsubj", "aux", "neg")]
+    if verb.i > 0 and verb.doc[verb.i - 1].lower_ == "ill":
+        parts.append(verb.doc[verb.i - 1])
+    end = max(token.i for token in parts) + 1
+    if with_object:
+        objects = [token for token in _objects(verb) if token.lemma_.lower() in ACCESS_NOUNS]
+        end = max([end] + [token.i + 1 for token in objects])
+    else:
+        end = max([end] + [child.i + 1 for child in verb.children if child.dep_ == "prt"])
+    return verb.doc[min(token.i for token in parts) : end]
+
+
+def _objects(verb: Token) -> Iterator[Token]:
+    for child in verb.children:
+        if child.dep_ in ("dobj", "dative", "attr", "nsubjpass"):
+            yield child
+            yield from child.conjuncts
+        elif child.dep_ in ("prep", "prt"):
+            for grandchild in child.children:
+                if grandchild.dep_ == "pobj":
+                    yield grandchild
+
+
+def _hands_over_access(verb: Token) -> bool:
+    """The user's own password, phone or messages, or any of them given to the partner.
+
+    "i sent her a message" hands nothing over; "i'll send you my location" does.
+    """
+    to_partner = any(token.lower_ == "you" for token in _objects(verb))
+    return any(
+        token.lemma_.lower() in ACCESS_NOUNS
+        and (to_partner or any(child.lower_ == "my" for child in token.children))
+        for token in _objects(verb)
+    )
+
+
+def _invites_a_search(verb: Token, subject: str | None) -> bool:
+    """'read them all', 'you can check whatever you want': the partner invited to go through it all."""
+    return (
+        verb.lemma_.lower() in READING_VERBS
+        and subject in ("you", None)
+        and not any(child.dep_ == "prt" and child.lower_ == "out" for child in verb.children)
+        and any(token.lower_ in EVERYTHING for token in _objects(verb))
+    )
+
+
+def _reports_whereabouts(verb: Token) -> bool:
+    """'i'll send you a pic of wherever i am': checking in before every move."""
+    to_partner = any(token.lower_ == "you" for token in _objects(verb))
+    return to_partner and any(token.lower_ in WHEREABOUTS for token in verb.subtree)
+
+
+def _refuses_to_answer(verb: Token) -> bool:
+    """A denied 'answer', 'explain' or 'talk about it', or a denied verb of an answer or conversation."""
+    lemma = verb.lemma_.lower()
+    if lemma in REFUSED:
+        return True
+    if lemma in ("talk", "discuss") and not any(
+        child.lower_ in ("to", "with") for child in verb.children if child.dep_ == "prep"
+    ):
+        return True
+    return any(token.lemma_.lower() in REFUSED_TALK for token in _objects(verb))
+
+
+def _less(verb: Token) -> bool:
+    """'i'll only go twice a week', 'i'll play less': a life cut down to calm the partner."""
+    return any(token.lower_ in ("only", "less", "fewer") for token in verb.subtree)
+
+
+def _kept_private(verb: Token) -> bool:
+    """'i'd rather keep my password', 'i'd like to keep that to myself'."""
+    return _hands_over_access(verb) or any(
+        token.lower_ in ("private", "myself", "mine", "personal") for token in verb.subtree
+    )
+
+
+def _promised(verb: Token) -> bool:
+    """'i won't go', 'i'm not going to see them': a promise about the future, not a fact."""
+    auxiliaries = {child.norm_ for child in verb.children if child.dep_ == "aux"}
+    head = verb.head if verb.dep_ == "xcomp" else verb
+    auxiliaries |= {child.norm_ for child in head.children if child.dep_ == "aux"}
+    return bool(auxiliaries & {"will", "shall", "going"}) or head.lemma_ in ("go", "want", "plan")
+
+
+def _goes_nowhere(verb: Token) -> bool:
+    """'i'm not going anywhere' is a promise to stay, not a plan given up."""
+    return any(child.lower_ in ("anywhere", "away") for child in verb.children)
+
+
+def _still(verb: Token) -> bool:
+    """'i'm still going', 'i still want to see them'."""
+    heads = [verb, verb.head] if verb.dep_ == "xcomp" else [verb]
+    return any(child.lower_ == "still" for head in heads for child in head.children)
+
+
+def _gives_up(verb: Token) -> bool:
+    """'i'll cancel', 'i'll stop', and the phrasal ones: 'i'll give it up', 'i'll cut back'."""
+    particles = {child.lower_ for child in verb.children if child.dep_ in ("prt", "advmod", "dobj", "prep")}
+    lemma = verb.lemma_.lower()
+    return lemma in SURRENDER_VERBS or any(
+        (lemma, particle) in SURRENDER_PHRASAL for particle in particles
+    )
+
+
+def _stops_by(verb: Token) -> bool:
+    """'i stopped by the store', 'i stopped somewhere' is an errand, not a surrender."""
+    return any(child.lower_ in ERRAND_WORDS for child in verb.children)
+
+
+# --------------------------------------------------------------------------------------------------
+# Concrete details
+# --------------------------------------------------------------------------------------------------
+
+def _details(doc: Doc, asked: Iterable[str], cues: list[Cue]) -> list[Span]:
+    """The words that name what the question asked for: people, times, places, amounts or feelings.
+
+    Words inside a backfire cue do not count ("you're the only one", "i love you"), nor places and
+    relations said of a vague someone ("some people from my team").
+    """
+    covered = {token.i for cue in cues if cue.signal in BACKFIRE_SIGNALS for token in cue.span}
+    vague = {token.i for cue in cues if cue.signal == "vague" for token in cue.span}
+    finders = {"person": _people, "time": _times, "place": _places, "amount": _amounts,
+               "feeling": _feelings}
+    found = []
+    for kind in asked:
+        for span in finders[kind](doc):
+            if any(token.i in covered for token in span):
+                continue
+            if kind != "person" and _said_of(span.root, vague):
+                continue
+            if kind == "person" and not _is_name(span.root) and _said_of(span.root, vague):
+                continue
+            found.append(span)
+    return found
+
+
+def _said_of(token: Token, vague: set[int]) -> bool:
+    """True when the token hangs off a vague phrase ("some people FROM WORK")."""
+    for _ in range(4):
+        if token.head is token:
+            return False
+        token = token.head
+        if token.i in vague:
+            return True
+    return False
+
+
+def _people(doc: Doc) -> Iterator[Span]:
+    for entity in doc.ents:
+        if entity.label_ == "PERSON":
+            yield entity
+    for token in doc:
+        lemma = token.lemma_.lower()
+        if token.ent_type_ == "PERSON":
+            continue
+        if _is_name(token) and not _is_place_object(token):
+            yield doc[token.i : token.i + 1]
+        elif lemma in RELATIONS and _is_particular(token):
+            yield doc[token.left_edge.i if token.left_edge.i >= token.i - 2 else token.i : token.i + 1]
+        elif lemma in LOOSE_PEOPLE and any(_is_name(child) for child in token.children):
+            yield doc[token.i : max(child.i for child in token.subtree) + 1]
+
+
+def _is_name(token: Token) -> bool:
+    """A person's name, even typed in lowercase: tagged as one, introduced as one, or like one."""
+    if token.ent_type_ == "PERSON":
+        return True
+    if not token.is_alpha:
+        return False
+    if token.i > 0 and token.doc[token.i - 1].lower_ in ("named", "called"):
+        return True
+    if token.pos_ not in ("PROPN", "NOUN"):
+        return False
+    lemma = token.lemma_.lower()
+    if lemma in RELATIONS | LOOSE_PEOPLE | FEELINGS | NOT_PLACES | NOT_NAMES or token.lower_ in NOT_NAMES:
+        return False
+    if token.pos_ == "PROPN" or any(
+        child.dep_ == "compound" and child.lemma_.lower() in RELATIONS | LOOSE_PEOPLE for child in token.children
+    ):
+        return True
+    bare = not any(child.dep_ in ("det", "poss", "amod", "nummod") for child in token.children)
+    if not bare or token.tag_ in ("NNS", "NNPS"):
+        return False
+    if not token.has_vector or _in_person_slot(token):
+        return True
+    return _likeness(token) >= NAME_LIKENESS
+
+
+def _in_person_slot(token: Token) -> bool:
+    """Where only a person fits: "texting raj", "lunch with mei", "i ran into ali"."""
+    if token.dep_ == "dobj":
+        return token.head.lemma_.lower() in CONTACT_VERBS or token.head.lower_ in CONTACT_VERBS
+    if token.dep_ == "pobj":
+        return token.head.lower_ in ("with", "into") or (
+            token.head.lower_ == "to" and token.head.head.lemma_.lower() in CONTACT_VERBS
+        )
+    return False
+
+
+def _likeness(token: Token) -> float:
+    names = _name_vector()
+    norm = token.vector_norm * float((names**2).sum() ** 0.5)
+    return float(token.vector.dot(names) / norm) if norm else 0.0
+
+
+def _is_particular(token: Token) -> bool:
+    """'my sister', 'the team', 'our manager': one particular person, not 'a coworker'."""
+    determiners = [child for child in token.children if child.dep_ in ("det", "poss")]
+    return any(child.lower_ not in ("a", "an", "some", "any") for child in determiners) or any(
+        child.dep_ == "case" for child in token.children
+    )
+
+
+def _is_place_object(token: Token) -> bool:
+    return token.dep_ == "pobj" and token.head.lower_ in ("at", "in", "near", "inside", "outside")
+
+
+def _places(doc: Doc) -> Iterator[Span]:
+    for entity in doc.ents:
+        if entity.label_ in ("GPE", "FAC", "LOC", "ORG"):
+            yield entity
+    for token in doc:
+        lemma = token.lemma_.lower()
+        if lemma in PLACE_WORDS and token.pos_ in ("NOUN", "PROPN", "ADV"):
+            yield doc[token.left_edge.i if token.left_edge.i >= token.i - 3 else token.i : token.i + 1]
+        elif (
+            token.dep_ == "pobj"
+            and token.head.lower_ in PLACE_PREPOSITIONS
+            and token.pos_ in ("NOUN", "PROPN")
+            and lemma not in NOT_PLACES
+            and lemma not in TIME_UNITS
+            and lemma not in RELATIONS | LOOSE_PEOPLE
+            and not token.like_num
+        ):
+            yield doc[token.left_edge.i : token.i + 1]
+
+
+def _times(doc: Doc) -> Iterator[Span]:
+    for entity in doc.ents:
+        if entity.label_ == "TIME" or (entity.label_ == "DATE" and any(t.like_num for t in entity)):
+            yield entity
+    for token in doc:
+        lemma = token.lemma_.lower()
+        is_number = (token.like_num or token.pos_ == "NUM") and token.lower_ != "one"
+        if is_number and (
+            token.head.lower_ in TIME_PREPOSITIONS or token.head.lemma_.lower() in TIME_UNITS
+            or any(child.lower_ in TIME_PREPOSITIONS for child in token.children)
+            or (token.i + 1 < len(doc) and doc[token.i + 1].lemma_.lower() in TIME_UNITS)
+        ):
+            yield doc[token.i : token.i + 1]
+        elif lemma in TIME_UNITS and (
+            lemma in ("midnight", "noon")
+            or any(child.like_num or child.lower_ in ("an", "a", "half") for child in token.children)
+        ):
+            yield doc[token.left_edge.i : token.i + 1]
+
+
+def _amounts(doc: Doc) -> Iterator[Span]:
+    for entity in doc.ents:
+        if entity.label_ in ("MONEY", "CARDINAL"):
+            yield entity
+    for token in doc:
+        if token.text in CURRENCY_SYMBOLS or token.lower_ in CURRENCY_WORDS:
+            yield doc[token.i : token.i + 1]
+        elif token.like_num and token.pos_ == "NUM" and token.lower_ != "one":
+            yield doc[token.i : token.i + 1]
+
+
+def _feelings(doc: Doc) -> Iterator[Span]:
+    """A feeling the user names as their own: "i miss them", "it helps me relax", "important to me"."""
+    for token in doc:
+        if (token.lemma_.lower() in FEELINGS or token.lower_ in FEELINGS) and _is_mine(token):
+            yield doc[token.i : token.i + 1]
+
+
+def _is_mine(token: Token) -> bool:
+    """True when the word's clause is about the user: its subject is "i", or "me" or "my" is in it.
+
+    "you're more important than any band" speaks of the partner, not of the user's feeling.
+    """
+    clause = token
+    while not any(child.dep_ in ("nsubj", "nsubjpass") for child in clause.children):
+        if clause.head is clause:
+            break
+        clause = clause.head
+    subjects = [child for child in clause.children if child.dep_ in ("nsubj", "nsubjpass")]
+    if subjects:
+        return subjects[0].norm_ == "i" or any(word.lower_ in ("me", "my", "myself") for word in clause.subtree)
+    return any(word.lower_ in FIRST_PERSON for word in clause.subtree)
+
+
+# --------------------------------------------------------------------------------------------------
+# Qualities and the decision
+# --------------------------------------------------------------------------------------------------
+
+def _qualities(cues: list[Cue], details: list[Span]) -> tuple[tuple[str, ...], list[Span]]:
+    """The calm qualities in the reply, in QUALITIES order, and the spans that show them."""
+    found: dict[str, list[Span]] = {quality: [] for quality in QUALITIES}
+    for cue in cues:
+        if cue.signal in found:
+            found[cue.signal].append(cue.span)
+    found["concrete"] = details
+    declines = [cue.span for cue in cues if cue.signal == "decline"]
+    offers = [cue.span for cue in cues if cue.signal == "offer"]
+    warmth = found["acknowledges"] or found["invitation"] or offers
+    if declines and warmth:
+        found["boundary"] = declines + offers
+    qualities = tuple(quality for quality in QUALITIES if found[quality])
+    return qualities, [span for quality in qualities for span in found[quality]]
+
+
+def _decide(
+    cues: list[Cue],
+    qualities: tuple[str, ...],
+    quality_spans: list[Span],
+    details: list[Span],
+    asks_for_details: bool,
+) -> tuple[str, list[Span]]:
+    """The pattern, and the spans that led to it. The order of the checks is the policy."""
+    scores = {signal: sum(c.weight for c in cues if c.signal == signal) for signal in BACKFIRE_SIGNALS}
+    spans = {signal: [c.span for c in cues if c.signal == signal] for signal in BACKFIRE_SIGNALS}
+    concrete = "concrete" in qualities
+
+    # A strong sign of anger, giving in or ignoring is what the partner hears.
+    loudest = max(LOUD, key=lambda signal: (scores[signal], -LOUD.index(signal)))
+    if scores[loudest] >= STRONG:
+        return loudest, spans[loudest]
+    # A refusal with no warmth and no alternative shuts the conversation down.
+    declines = [cue.span for cue in cues if cue.signal == "decline"]
+    if declines and "boundary" not in qualities and not concrete:
+        return "ignoring", declines
+    # Promises instead of an answer.
+    if scores["reassuring"] and not concrete:
+        return "reassuring", spans["reassuring"]
+    # Fillers instead of an answer, or no answer to what was asked. A kind "no" is an answer.
+    if spans["vague"] and len(spans["vague"]) >= len(_quote(details)):
+        return "withholding", spans["vague"]
+    if asks_for_details and not concrete and "boundary" not in qualities:
+        return "withholding", []
+    return "calm", quality_spans
+
+
+def _quote(spans: Iterable[Span]) -> tuple[str, ...]:
+    """The spans' words as the user typed them, in reading order, each once and none inside another."""
+    kept: list[Span] = []
+    for span in sorted(spans, key=lambda s: (s.start_char, -len(s.text))):
+        inside = any(other.start_char <= span.start_char and span.end_char <= other.end_char for other in kept)
+        if not inside and span.text not in (other.text for other in kept):
+            kept.append(span)
+    return tuple(span.text for span in kept)

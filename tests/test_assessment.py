@@ -1,0 +1,319 @@
+"""Practice mode: which response a typed reply to the suspicious partner leans toward, and why."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+from actions.assessment import ASKS_FOR, PATTERNS, QUALITIES, Assessment, assess_reply
+
+PRACTICE_SET = Path(__file__).parent / "practice" / "replies.yml"
+SCENARIOS = ("texting", "late_home", "work_lunch", "spending", "bumped_into", "friends_night",
+             "hobby_time", "password", "feelings_about_us")
+
+
+# ---------------------------------------------------------------------------------------------
+# Each of the six responses
+# ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("scenario,text", [
+    ("texting", "you always do this, stop being paranoid"),
+    ("late_home", "omg you're crazy, i'm sick of this!!"),
+    ("spending", "why do you always have to check up on me? you never trust me"),
+    ("work_lunch", "what is wrong with you, seriously"),
+    ("bumped_into", "ugh you're so jealous"),
+])
+def test_blame_insults_and_attacks_are_angry(scenario, text):
+    assert assess_reply(text, scenario).pattern == "angry"
+
+
+@pytest.mark.parametrize("scenario,text", [
+    ("texting", "whatever, i'm not doing this"),
+    ("late_home", "drop it"),
+    ("spending", "i'm not answering that"),
+    ("work_lunch", "don't start"),
+    ("bumped_into", "can we not. what's for dinner?"),
+    ("feelings_about_us", "i don't want to talk about it"),
+    ("texting", "im not answering that"),
+])
+def test_dismissal_refusal_and_topic_change_are_ignoring(scenario, text):
+    assert assess_reply(text, scenario).pattern == "ignoring"
+
+
+@pytest.mark.parametrize("scenario,text", [
+    ("texting", "i swear it's nothing, you're the only one"),
+    ("feelings_about_us", "i love you, i promise"),
+    ("late_home", "trust me, nothing is going on"),
+    ("bumped_into", "you have nothing to worry about, i would never do that to you"),
+])
+def test_promises_with_nothing_else_are_reassuring(scenario, text):
+    assert assess_reply(text, scenario).pattern == "reassuring"
+
+
+@pytest.mark.parametrize("scenario,text", [
+    ("password", "fine, take my phone"),
+    ("password", "ok here's my password"),
+    ("friends_night", "ok i'll cancel"),
+    ("friends_night", "fine i won't go"),
+    ("hobby_time", "whatever you want, ok i'll stop"),
+    ("texting", "you can check my phone if you want"),
+    ("hobby_time", "ill give it up then"),
+])
+def test_surrender_is_giving_in(scenario, text):
+    assert assess_reply(text, scenario).pattern == "giving_in"
+
+
+@pytest.mark.parametrize("scenario,text", [
+    ("work_lunch", "just some people"),
+    ("bumped_into", "nobody really"),
+    ("spending", "not much"),
+    ("late_home", "it was fine"),
+    ("texting", "just stuff"),
+    ("late_home", "i was out"),
+    ("feelings_about_us", "we're good"),
+])
+def test_vague_fillers_are_withholding(scenario, text):
+    assert assess_reply(text, scenario).pattern == "withholding"
+
+
+@pytest.mark.parametrize("scenario,text", [
+    ("texting", "my phone buzzed"),
+    ("spending", "it was something i needed"),
+    ("late_home", "sorry, it's been a long day"),
+])
+def test_an_answer_that_names_nothing_asked_for_is_withholding(scenario, text):
+    assert assess_reply(text, scenario).pattern == "withholding"
+
+
+@pytest.mark.parametrize("scenario,text", [
+    ("texting", "i can see you're worried. i was texting my sister about her birthday"),
+    ("password", "i'd rather keep my password, but i'm happy to sit down and talk about what's worrying you"),
+    ("spending", "it was 120 dollars. i know that's a lot and i get why you're asking"),
+    ("late_home", "i was at the office until 8, the meeting ran late. i should have texted you"),
+    ("friends_night", "i feel recharged when i see them, and i'd like us to plan a date night too"),
+    ("bumped_into", "yes, i ran into karen from my old job at the supermarket"),
+    ("hobby_time", "painting helps me relax, and i miss doing it. can we talk about what would feel fair?"),
+    ("feelings_about_us", "i feel close to you, and lately the questions make me feel tired. can we talk?"),
+])
+def test_concrete_kind_answers_are_calm(scenario, text):
+    assert assess_reply(text, scenario).pattern == "calm"
+
+
+# ---------------------------------------------------------------------------------------------
+# Evidence and qualities
+# ---------------------------------------------------------------------------------------------
+
+def test_evidence_quotes_the_phrases_as_typed():
+    text = "You ALWAYS do this. Stop being paranoid!!"
+    result = assess_reply(text, "texting")
+    assert result.pattern == "angry"
+    assert "You ALWAYS" in result.evidence
+    assert "Stop being paranoid" in result.evidence
+    assert all(phrase in text for phrase in result.evidence)
+
+
+@pytest.mark.parametrize("scenario,text", [
+    ("texting", "whatever, i'm not doing this"),
+    ("password", "fine, take my phone"),
+    ("work_lunch", "just some people from work"),
+    ("late_home", "i was at the office until 8"),
+])
+def test_evidence_is_always_text_from_the_reply(scenario, text):
+    result = assess_reply(text, scenario)
+    assert result.evidence
+    assert all(phrase in text for phrase in result.evidence)
+
+
+def test_evidence_is_in_reading_order_and_says_what_led_to_the_pattern():
+    result = assess_reply("i promise. you're the only one", "texting")
+    assert result.evidence == ("i promise", "you're the only one")
+
+
+def test_each_calm_quality_is_found():
+    assert "acknowledges" in assess_reply("i get why that's hard for you").qualities
+    assert "acknowledges" in assess_reply("i can see you're worried").qualities
+    assert "concrete" in assess_reply("i was with my sister", "texting").qualities
+    assert "i_statement" in assess_reply("i feel hurt when you check my phone").qualities
+    assert "i_statement" in assess_reply("i'd like us to trust each other").qualities
+    assert "boundary" in assess_reply(
+        "i'd rather keep my password, but i'm happy to show you who i was texting", "password"
+    ).qualities
+    assert "invitation" in assess_reply("can we talk about what's worrying you?").qualities
+
+
+def test_qualities_come_in_a_fixed_order_and_only_from_the_known_five():
+    result = assess_reply(
+        "i get why you're worried. i was at lunch with priya and my boss. i'd like us to talk about it",
+        "work_lunch",
+    )
+    assert result.pattern == "calm"
+    assert result.qualities == ("acknowledges", "concrete", "i_statement", "invitation")
+    assert set(result.qualities) <= set(QUALITIES)
+
+
+def test_qualities_are_reported_even_when_a_backfire_wins():
+    result = assess_reply("i get that you're worried but you're being paranoid", "texting")
+    assert result.pattern == "angry"
+    assert "acknowledges" in result.qualities
+
+
+# ---------------------------------------------------------------------------------------------
+# Vague and concrete answers to the same question
+# ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("scenario,vague,concrete", [
+    ("work_lunch", "just some people from work", "priya and tom from my team, and my boss sarah"),
+    ("spending", "not that much", "it was $85 with the tickets"),
+    ("late_home", "i was just out", "the train was stuck for 40 minutes outside the station"),
+    ("bumped_into", "nobody really", "i bumped into my cousin at the pharmacy"),
+    ("texting", "someone from work", "my brother, about dad's birthday"),
+    ("friends_night", "it's just a thing", "i love spending time with them and i miss them"),
+])
+def test_the_same_question_answered_vaguely_and_concretely(scenario, vague, concrete):
+    vague_result = assess_reply(vague, scenario)
+    concrete_result = assess_reply(concrete, scenario)
+    assert vague_result.pattern == "withholding"
+    assert "concrete" not in vague_result.qualities
+    assert concrete_result.pattern == "calm"
+    assert "concrete" in concrete_result.qualities
+
+
+def test_promising_with_a_concrete_answer_is_calm_not_reassuring():
+    assert assess_reply("i was texting my mom, i promise", "texting").pattern == "calm"
+    assert assess_reply("i promise", "texting").pattern == "reassuring"
+
+
+def test_lowercase_names_count_as_people():
+    for text in ["i was texting jess", "lunch with mike and dan", "a coworker named oluwaseun"]:
+        assert "concrete" in assess_reply(text, "texting").qualities, text
+
+
+def test_details_that_were_not_asked_for_do_not_make_an_answer_concrete():
+    # The lunch question asks who was there; where it was does not answer it.
+    assert assess_reply("we went to the thai place on main street", "work_lunch").pattern == "withholding"
+
+
+# ---------------------------------------------------------------------------------------------
+# Negation
+# ---------------------------------------------------------------------------------------------
+
+def test_denying_anger_is_not_anger():
+    result = assess_reply("i'm not angry, i just want to explain")
+    assert result.pattern == "calm"
+    assert "i_statement" in result.qualities
+    assert assess_reply("i'm not angry, i just want to explain", "late_home").pattern != "angry"
+
+
+@pytest.mark.parametrize("text,not_expected", [
+    ("you're not crazy for asking", "angry"),
+    ("i won't cancel, but i'll text you when i get there", "giving_in"),
+    ("i'm not going to stop seeing my friends, but i'd love to plan a night for us too", "giving_in"),
+    ("i can't promise anything", "reassuring"),
+])
+def test_a_denied_cue_does_not_count(text, not_expected):
+    assert assess_reply(text, "friends_night").pattern != not_expected
+
+
+def test_a_kind_refusal_with_an_alternative_is_a_boundary():
+    result = assess_reply("i won't cancel, but i'll text you when i get there", "friends_night")
+    assert result.pattern == "calm"
+    assert "boundary" in result.qualities
+
+
+def test_a_bare_refusal_is_ignoring():
+    assert assess_reply("i'm not giving you my password", "password").pattern == "ignoring"
+
+
+# ---------------------------------------------------------------------------------------------
+# Strong and weak signals
+# ---------------------------------------------------------------------------------------------
+
+def test_exclamation_alone_does_not_make_a_concrete_answer_angry():
+    assert assess_reply("i was at sam's place!!", "late_home").pattern == "calm"
+
+
+def test_a_strong_backfire_wins_over_a_weak_calm_signal():
+    assert assess_reply("i was with my sister, stop being paranoid", "texting").pattern == "angry"
+    assert assess_reply("i feel like you never trust me", "texting").pattern == "angry"
+
+
+def test_chat_spelling_without_apostrophes():
+    assert assess_reply("dont start", "late_home").pattern == "ignoring"
+    assert assess_reply("youre crazy", "late_home").pattern == "angry"
+    assert assess_reply("i wont go", "friends_night").pattern == "giving_in"
+
+
+def test_an_empty_reply_ignores_the_question():
+    assert assess_reply("   ", "texting") == Assessment("ignoring", (), ())
+
+
+# ---------------------------------------------------------------------------------------------
+# The contract
+# ---------------------------------------------------------------------------------------------
+
+def test_every_scenario_says_what_a_concrete_answer_names():
+    assert ASKS_FOR == {
+        "texting": ("person",),
+        "late_home": ("time", "place"),
+        "work_lunch": ("person",),
+        "spending": ("amount",),
+        "bumped_into": ("person", "place"),
+        "friends_night": ("feeling",),
+        "hobby_time": ("feeling",),
+        "password": ("feeling",),
+        "feelings_about_us": ("feeling",),
+    }
+
+
+def test_an_unknown_scenario_is_refused():
+    with pytest.raises(ValueError):
+        assess_reply("i was with sam", "no_such_scenario")
+
+
+def test_the_assessment_is_a_frozen_value():
+    result = assess_reply("whatever", "texting")
+    assert isinstance(result, Assessment)
+    assert result.pattern in PATTERNS
+    assert isinstance(result.evidence, tuple) and isinstance(result.qualities, tuple)
+    with pytest.raises(AttributeError):
+        result.pattern = "calm"  # type: ignore[misc]
+
+
+def test_importing_the_module_loads_no_model():
+    code = (
+        "import actions.assessment as a, sys; "
+        "assert a._language.cache_info().currsize == 0; "
+        "assert 'en_core_web_md' not in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parent.parent)
+
+
+# ---------------------------------------------------------------------------------------------
+# The labelled practice set, written independently of these rules
+# ---------------------------------------------------------------------------------------------
+
+def test_the_labelled_practice_set_is_read_accurately():
+    if not PRACTICE_SET.exists():
+        pytest.skip("tests/practice/replies.yml is not there yet")
+    replies = yaml.safe_load(PRACTICE_SET.read_text())["replies"]
+    confusion: Counter[tuple[str, str]] = Counter()
+    misses = []
+    for reply in replies:
+        got = assess_reply(reply["text"], reply.get("scenario")).pattern
+        confusion[(reply["label"], got)] += 1
+        if got != reply["label"]:
+            misses.append(f"  [{reply.get('scenario')}] {reply['text']!r}: {reply['label']} -> {got}")
+    accuracy = sum(n for (label, got), n in confusion.items() if label == got) / len(replies)
+    table = "\n".join(
+        f"  {label:<12}" + " ".join(f"{confusion[(label, got)]:>4}" for got in PATTERNS)
+        for label in PATTERNS
+    )
+    header = "  expected \\ got " + " ".join(f"{got[:4]:>4}" for got in PATTERNS)
+    assert accuracy >= 0.85, (
+        f"accuracy {accuracy:.2f} on {len(replies)} replies\n{header}\n{table}\nmisses:\n" + "\n".join(misses)
+    )
