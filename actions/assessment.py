@@ -1,26 +1,32 @@
-"""Practice mode: reads the reply a user types to the suspicious partner and says which response it leans toward.
+"""Practice mode: which response a reply to the suspicious partner leans toward, and why.
 
 The coach plays a partner who asks a suspicious question ("who are you texting?"); the user answers as
 they would at home. `assess_reply` says whether that answer leans toward one of the five responses the
 article says backfire (reassuring, ignoring, angry, giving_in, withholding) or is calm, quotes the
 phrases that show it, and names the calm qualities it has, so the coach can say what worked.
 
-How it decides, in order (see `_decide`):
+How it decides, in order (`_decide`):
 
-1. A strong sign of anger, ignoring or giving in wins: it is what the partner will hear, however kind
-   the rest is ("I was with my sister, stop being paranoid" is angry).
-2. Promises with no concrete answer are reassuring; "I promise, I was with my mom" answers the question.
-3. Vague fillers ("just some people", "it was fine") with no concrete answer are withholding, and so is
-   an answer that names none of what the question asked for (`ASKS_FOR`), unless it is a kind refusal.
-4. Anything else is calm.
+1. A strong sign of anger, giving in or ignoring wins: it is what the partner hears, however kind the
+   rest is ("I was with my sister, stop being paranoid" is angry). Capitals, "!!" and "obviously" are
+   weak signs: two of them together count as one strong one.
+2. A bare refusal ("I'm not giving you my password") is ignoring; with warmth and an alternative it is
+   a boundary, which is calm.
+3. Promises with no concrete answer are reassuring; "I promise, I was with my mom" answers the question.
+4. Fillers are withholding: "someone" where a name was asked for, unless more names are given than
+   fillers; "it was fine" when nothing concrete is given at all. So is an answer that names nothing
+   the question asked for (`ASKS_FOR`) and has nothing kind in its place.
+5. Anything else is calm.
 
-Cues are spaCy `Matcher` / `PhraseMatcher` patterns on NORM and LEMMA (NORM is the lowercased form with
-chat spellings and contractions unified: "dont", "don't" and "do not" all read "do not"), and the
-dependency parse decides who does what and whether it is denied ("i'm not angry").
+Cues are spaCy `PhraseMatcher` and `Matcher` patterns on NORM and LEMMA (NORM is the lowercase form with
+contractions and chat spellings unified: "dont", "don't" and "do not" all read "do not"); the
+dependency parse says who does what, and whether it is denied ("i'm not angry").
 """
+
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -52,6 +58,8 @@ ASKS_FOR: dict[str, tuple[str, ...]] = {
     "password": ("feeling",),
     "feelings_about_us": ("feeling",),
 }
+# To a demand, "no" is a refusal; to a question ("did you see anyone?") it is an answer.
+DEMANDS = {"password"}
 # With no scenario, any fact counts as concrete.
 FACTS = ("person", "time", "place", "amount")
 
@@ -74,6 +82,9 @@ WEAK = 1
 # overlaps another cue, the longer phrase is what the user said: "whatever you want" is giving in, not
 # the dismissive "whatever"; "i don't want to talk about it" is ignoring, not an invitation to talk.
 BACKFIRE_SIGNALS = ("angry", "ignoring", "giving_in", "reassuring", "vague")
+# Qualities that make an answer kind even when it does not name what was asked: the partner is
+# heard, asked what they need, or told "no" warmly.
+WARM_QUALITIES = ("acknowledges", "invitation", "boundary")
 # The loud ones: one strong cue of these decides the reply. Listed in the order that breaks a tie,
 # the one the partner hears first first.
 LOUD = ("angry", "giving_in", "ignoring")
@@ -102,7 +113,10 @@ PHRASES: dict[str, list[str]] = {
         "why does it matter to you", "why do you care", "why are you asking", "why are you always",
         "why do you always", "what's it to you", "it's my money", "it's my life", "it's my phone",
         "my money, my choice", "maybe if you", "if you weren't so", "if you weren't always",
-        "if you didn't always",
+        "if you didn't always", "not everything is about you", "it's not all about you",
+        "get your own life", "get a life", "you act like", "you're acting like", "you treat me like",
+        "committed a crime", "out of your mind", "your permission", "i'm an adult", "i'm a grown",
+        "grown adult", "tired of being", "sick of being", "sick and tired",
     ],
     # Dismissal, refusal and changing the subject: the article says ignoring shuts a conversation
     # down without solving anything, and the partner reads the refusal as proof of guilt.
@@ -115,15 +129,15 @@ PHRASES: dict[str, list[str]] = {
         "does it matter", "who cares", "i don't care", "no comment", "i don't want to talk about it",
         "i don't want to talk", "don't want to get into it", "not getting into this",
         "not getting into it", "i'm done talking", "conversation over", "end of discussion",
-        "end of story", "moving on", "anyway", "anyways", "change the subject", "something else",
+        "end of story", "change the subject", "something else",
         "what's for dinner", "what do you want for dinner", "did you see the game", "let's watch",
         "i'm going to bed", "i have to go", "gotta go", "i'm busy", "talk later", "leave me alone",
         "none of your business", "not your business", "mind your own business",
         "i'd rather not talk about it", "i don't want to discuss", "we've been over this",
         "been through this", "don't worry about it", "if you say so", "yeah yeah", "uh huh", "shrugs",
-        "next question", "meh", "pfft", "by the way", "btw", "speaking of", "on another note",
-        "have you seen my", "did you remember to", "why do we have to talk about", "do we have to do this",
-        "do we have to talk about this",
+        "next question", "any of your concern", "your concern", "meh", "pfft", "by the way", "btw",
+        "speaking of", "on another note", "have you seen my", "did you remember to",
+        "why do we have to talk about", "do we have to do this", "do we have to talk about this",
     ],
     # Handing over control, or dropping one's own life to calm the partner down: it lowers the heat
     # for a time and leaves the user feeling controlled (the article's "You Give In").
@@ -139,7 +153,9 @@ PHRASES: dict[str, list[str]] = {
         "read them yourself", "check for yourself", "look for yourself", "i'll text you every",
         "i'll check in", "i'll let you know where i am", "i'll tell you where i am", "whatever you need",
         "however you want", "whatever you like", "whenever you want", "anytime you want", "any time you want",
-        "if it makes you feel better", "if that makes you feel better",
+        "if it makes you feel better", "if that makes you feel better", "however makes you happy",
+        "however you like", "however you need", "from now on i'll", "i can't make it", "i'm not coming",
+        "just take it", "fine, take it", "take it then", "here you go", "here you are",
     ],
     # Promises and declarations of love instead of an answer: the article says no amount of
     # reassurance has made things better; the questions always come back.
@@ -158,29 +174,35 @@ PHRASES: dict[str, list[str]] = {
         "i'm not going anywhere", "you come first", "you always come first",
     ],
     # Fillers that answer without saying anything: the article's "selectively manage what you tell
-    # your partner", which adds rocket fuel to the fears when the rest comes out.
-    "vague": [
+    # your partner", which adds rocket fuel to the fears when the rest comes out. A filler of a kind
+    # ("vague:person") stands where the asked-for name, place or sum should be, and so outweighs the
+    # details given beside it; a general filler ("vague") only decides when no detail is given.
+    "vague:person": [
         "just some people", "some people", "a few people", "a couple of people", "a couple people",
         "just people", "some friends", "a friend", "just a friend", "just friends", "some guy",
-        "some girl", "someone", "somebody", "people from work", "the usual", "the usual people",
-        "nobody really", "no one really", "nobody special", "no one special", "nobody important",
-        "no one important", "nobody you know", "no one you know", "you don't know them",
-        "you don't know her", "you don't know him", "not much", "nothing much", "not a lot",
-        "not that much", "didn't cost much", "wasn't much", "wasn't expensive", "not expensive",
-        "some money", "it was fine", "it's fine", "it was ok", "it was okay", "it was good",
-        "everything's fine", "everything is fine", "we're fine", "we're good", "all good",
-        "i'm fine", "stuff", "things", "this and that", "here and there", "somewhere",
-        "out and about", "nowhere really", "nothing really", "just hanging out", "just chatting",
-        "just talking", "i don't know", "idk", "dunno", "not sure", "i don't remember",
-        "can't remember", "i forget", "it's complicated",
-        "it depends", "same as always", "as usual", "no big deal", "not a big deal",
-        "something came up", "stuff came up", "got held up", "lost track of time", "just a hobby",
-        "just a thing", "it's just a",
+        "some girl", "someone", "somebody", "people from work", "the usual people", "nobody really",
+        "no one really", "nobody special", "no one special", "nobody important", "no one important",
+        "nobody you know", "no one you know", "you don't know them", "you don't know her",
+        "you don't know him",
+    ],
+    "vague:amount": [
+        "not much", "not a lot", "not that much", "didn't cost much", "wasn't much", "wasn't expensive",
+        "not expensive", "some money",
+    ],
+    "vague:place": ["somewhere", "here and there", "out and about", "nowhere really", "just out", "was out"],
+    "vague": [
+        "the usual", "it was fine", "it's fine", "it was ok", "it was okay", "it was good",
+        "everything's fine", "everything is fine", "we're fine", "we're good", "all good", "i'm fine",
+        "stuff", "things", "this and that", "nothing really", "nothing much", "just hanging out",
+        "just chatting", "just talking", "i don't know", "idk", "dunno", "not sure", "i don't remember",
+        "can't remember", "i forget", "it's complicated", "it depends", "same as always", "as usual",
+        "no big deal", "not a big deal", "something came up", "stuff came up", "got held up",
+        "lost track of time", "just a hobby", "just a thing", "it's just a",
     ],
     # Scorn and sarcasm only support anger (WEAK): "obviously", "happy now?".
     "scorn": [
         "obviously", "duh", "happy now", "satisfied", "clearly", "seriously", "ugh", "omg", "jeez", "geez",
-        "smh", "wow", "oh my god", "eye roll", "rolls eyes",
+        "smh", "wow", "oh my god", "eye roll", "rolls eyes", "god",
     ],
     # Naming the partner's feeling before answering: the article asks the user to connect
     # empathically with why the partner struggles to trust.
@@ -228,7 +250,7 @@ PHRASES: dict[str, list[str]] = {
 }
 
 # --------------------------------------------------------------------------------------------------
-# Token patterns, for cues whose words vary ("you're so paranoid", "you are being ridiculous").
+# Words for the token patterns and the parse: who is insulted, what is given up, what is refused.
 # --------------------------------------------------------------------------------------------------
 
 # Words for the user's own feelings and needs, the concrete answer to "why do you need a night out?"
@@ -241,6 +263,8 @@ FEELINGS = {
     "ashamed", "important", "fun", "peace", "space", "myself", "energized", "recharged", "lucky",
     "proud", "secure", "insecure", "trapped", "controlled", "respected", "appreciated", "balance",
     "privacy", "breathe", "joy", "sane", "healthy", "better", "good", "great", "bad", "hard",
+    "anxiety", "stress", "mood", "sanity", "health", "energy", "depression", "confidence", "headspace",
+    "wellbeing",
 }
 
 YOU = {"NORM": {"IN": ["you", "u", "your", "ur"]}}
@@ -260,8 +284,12 @@ INSULTS = [
     "insecure", "pathetic", "nuts", "delusional", "obsessed", "obsessive", "annoying", "toxic",
     "dramatic", "hysterical", "stupid", "childish", "unreasonable", "impossible", "exhausting",
     "clingy", "needy", "mental", "overreacting", "overdramatic", "possessive", "nosy", "unfair",
-    "suffocating", "neurotic", "irrational",
+    "suffocating", "neurotic", "irrational", "suspicious", "judgmental", "judgemental", "petty", "unhinged",
+    "creepy", "weird",
 ]
+# What the question itself is called when it is attacked: "that's ridiculous", "this is insane".
+SCORNED = ["ridiculous", "insane", "crazy", "absurd", "unbelievable", "pathetic", "stupid", "nuts", "joke",
+           "exhausting", "embarrassing", "bullshit"]
 # What the partner is told to stop doing: checking and asking is the partner's fear, and being
 # ordered to stop it is an attack.
 ACCUSED_DOINGS = [
@@ -277,10 +305,6 @@ PERCEIVING = ["see", "get", "understand", "hear", "know", "imagine", "realize", 
 I_VERBS = ["feel", "want", "need", "wish", "prefer", "hope", "miss", "enjoy", "value", "care", "love",
            "like", "worry"]
 
-# --------------------------------------------------------------------------------------------------
-# Words for the parse-based cues and for what counts as a concrete answer.
-# --------------------------------------------------------------------------------------------------
-
 NEGATIONS = {"not", "never", "n't", "nt"}
 # A denial further up reaches these dependents: "i'm not ANGRY", "i'm not going to GIVE you".
 NEGATION_REACHES = {"acomp", "xcomp", "attr", "dobj", "pobj", "prep", "amod", "advmod", "prt", "aux", "oprd"}
@@ -289,13 +313,13 @@ DENIABLE_THOUGHTS = {"think", "say", "mean", "believe", "call"}
 
 # Verbs of giving up one's own plans or things: "i'll cancel", "i'll stop", "i'll give it up".
 SURRENDER_VERBS = {"cancel", "stop", "quit", "skip", "delete", "unfollow", "block", "return", "drop",
-                   "reduce", "sell", "refund", "uninstall"}
+                   "reduce", "sell", "refund", "uninstall", "bail", "ditch", "flake"}
 # Giving up said with a particle or adverb: "i'll give it up", "i'll just stay home".
 SURRENDER_PHRASAL = {("give", "up"), ("cut", "back"), ("cut", "down"), ("pull", "out"), ("back", "out"),
                      ("call", "off"), ("stay", "in"), ("stay", "home")}
 ERRAND_WORDS = {"by", "at", "off", "somewhere", "for", "in", "to", "there", "here", "on"}
 # Verbs of one's own life that giving in promises not to do: "i won't go", "i won't see them again".
-OWN_LIFE_VERBS = {"go", "see", "meet", "hang", "play", "text", "buy", "spend", "train", "visit",
+OWN_LIFE_VERBS = {"go", "come", "see", "meet", "hang", "play", "text", "buy", "spend", "train", "visit",
                   "game", "paint", "ride", "run", "practice", "practise"}
 # Handing over access: "i'll give you my password" (the user gives), "take my phone", "you can check
 # my phone" (the partner is invited to take).
@@ -308,13 +332,17 @@ EVERYTHING = {"them", "it", "all", "everything", "anything", "whatever"}
 REPORTING_VERBS = {"send", "text", "call", "tell", "update", "check", "share", "show", "ping", "facetime",
                    "message", "let"}
 WHEREABOUTS = {"where", "wherever", "every", "whenever", "location", "pic", "photo", "picture", "always",
-               "everything", "everywhere", "update"}
+               "everything", "everywhere", "update", "anywhere"}
 # Refusing to answer: "i'm not having this conversation", "not gonna dignify that with an answer".
 REFUSED_TALK = {"answer", "response", "explanation", "conversation", "discussion", "question"}
 ACCESS_NOUNS = {"password", "passcode", "code", "pin", "phone", "login", "location", "account",
                 "message", "text", "dm", "chat", "email", "instagram", "facebook", "snapchat", "whatsapp",
                 "app", "laptop", "computer", "inbox", "history", "statement", "card", "wallet", "photo",
                 "gallery", "calendar", "bank", "banking", "notification"}
+
+# --------------------------------------------------------------------------------------------------
+# Words for what a concrete answer names: a person, time, place, amount or feeling.
+# --------------------------------------------------------------------------------------------------
 
 # People a concrete answer can name without a name: "my sister", "the team", "our manager".
 RELATIONS = {
@@ -334,7 +362,8 @@ CONTACT_VERBS = {"text", "texting", "call", "message", "meet", "see", "dm", "ema
 # Words that look like names in lowercase chat but are not people: "i swear to god", "babe".
 NOT_NAMES = {"god", "jesus", "lord", "babe", "baby", "honey", "hun", "love", "sweetie", "darling", "dear",
              "bro", "dude", "lol", "omg", "ok", "okay", "yeah", "yes", "no", "hey", "hi", "sorry", "please",
-             "thanks", "rn", "tbh", "idk", "btw", "lmao", "haha"}
+             "thanks", "rn", "tbh", "idk", "btw", "lmao", "haha", "christ", "bc", "cuz", "tho", "pls", "plz",
+             "ya", "u", "ur", "lmk", "tmrw", "tmr", "imo", "fyi", "ty", "omw", "ugh", "meh", "wtf"}
 # A few common first names: a lowercase word whose vector sits near theirs is taken for a name.
 NAME_EXAMPLES = ["john", "sarah", "mike", "emma", "david", "jessica", "chris", "anna"]
 NAME_LIKENESS = 0.5
@@ -352,16 +381,25 @@ PLACE_WORDS = {"home", "work", "downtown", "upstairs", "office", "gym", "bar", "
                "church", "club", "airport", "apartment", "flat", "traffic", "train", "bus", "subway",
                "highway", "motorway", "bridge", "party", "meeting", "class", "practice", "dinner",
                "lunch", "concert", "game", "market", "pharmacy", "clinic", "doctor's", "salon", "garage"}
+CURRENCY_SYMBOLS = {"$", "£", "€", "¥"}
 TIME_PREPOSITIONS = {"at", "until", "till", "til", "by", "around", "after", "before", "since", "from"}
 TIME_UNITS = {"minute", "min", "hour", "hr", "am", "pm", "a.m.", "p.m.", "o'clock", "oclock", "midnight",
               "noon", "half"}
-CURRENCY_WORDS = {"buck", "dollar", "quid", "euro", "pound", "grand", "cent", "k", "free", "dollars",
-                  "bucks", "euros", "pounds"}
-CURRENCY_SYMBOLS = {"$", "£", "€", "¥"}
 FIRST_PERSON = {"i", "me", "my", "myself", "mine"}
+
+# --------------------------------------------------------------------------------------------------
+# Replies that are all brush-off, and the token patterns.
+# --------------------------------------------------------------------------------------------------
+
 # A reply made only of these says "I heard you and I'm not answering": "k", "ok fine", "sure".
 BRUSH_OFFS = {"k", "kk", "ok", "okay", "sure", "fine", "cool", "meh", "mhm", "whatever", "yeah", "yep",
               "alright", "right", "noted", "pass", "next"}
+# Said with "i'll", these promise a life changed to calm the partner: "i'll be home by 6 from now on".
+CHANGE_MARKERS = ("from now on", "never again", "no more")
+# "9pm", "2nd", "10k", "30mins": numbers with a unit, not passwords.
+NUMBER_WITH_UNIT = re.compile(r"^\d+([.:]\d+)?(am|pm|st|nd|rd|th|k|s|mins?|hrs?|h|m)$")
+# Saying no at the start of a reply to a demand: "no.", "nope, but...", "absolutely not".
+NO = {"no", "nope", "nah", "absolutely"}
 # A sentence made only of one of these refuses the question, wherever it comes: "... pass".
 REFUSALS = {"pass", "next"}
 
@@ -371,6 +409,8 @@ TOKEN_PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
         [YOU, BE, {"LOWER": "being", "OP": "?"}, ADVERBS, {"LOWER": {"IN": INSULTS}}],
         [{"LEMMA": {"IN": ["stop", "quit"]}}, {"LOWER": "being"}, ADVERBS, {"LOWER": {"IN": INSULTS}}],
         [{"LEMMA": {"IN": ["stop", "quit"]}}, {"LOWER": {"IN": ACCUSED_DOINGS}}],
+        [{"NORM": {"IN": ["this", "that", "it"]}}, BE, ADVERBS, {"LOWER": {"IN": ["a", "so"]}, "OP": "?"},
+         {"LOWER": {"IN": SCORNED}}],
         # "maybe if you weren't so clingy": the denial is part of the blame.
         [{"LOWER": "if"}, YOU, BE, NOT, ADVERBS, {"LOWER": {"IN": INSULTS}}],
     ],
@@ -380,14 +420,26 @@ TOKEN_PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
         [{"LEMMA": "love"}, PLAIN_ADVERBS, {"LOWER": {"REGEX": "^(you+|u+|ya+)$"}}],
     ],
     "giving_in": [
+        # Lowercase imperatives are often misread as nouns: "scroll through all of it", "read them all".
+        [{"LEMMA": {"IN": sorted(READING_VERBS)}, "IS_SENT_START": True}, {"OP": "?"},
+         {"LOWER": {"IN": sorted(EVERYTHING)}}],
         # A backstop for when the parser misreads the verb: "ok i'll delete maya's number".
         [I, {"NORM": "will"}, PLAIN_ADVERBS, {"LEMMA": {"IN": sorted(SURRENDER_VERBS)}}],
         [{"LOWER": "ill"}, PLAIN_ADVERBS, {"LEMMA": {"IN": sorted(SURRENDER_VERBS)}}],
     ],
     "ignoring": [
-        [I, AUX, {"LOWER": "rather", "OP": "?"}, NOT, {"LOWER": "going", "OP": "?"}, {"LOWER": "to", "OP": "?"},
-         {"LEMMA": {"IN": ["have", "need"]}, "OP": "?"}, {"LOWER": "to", "OP": "?"}, {"LEMMA": {"IN": REFUSED}}],
+        # "i'm not answering", "i don't have to explain", "i'd rather not answer"
+        [I, AUX, {"LOWER": "rather", "OP": "?"}, NOT, {"LOWER": "going", "OP": "?"},
+         {"LOWER": "to", "OP": "?"}, {"LEMMA": {"IN": ["have", "need"]}, "OP": "?"},
+         {"LOWER": "to", "OP": "?"}, {"LEMMA": {"IN": REFUSED}}],
         [I, AUX, NOT, {"LOWER": "doing"}, {"LOWER": {"IN": ["this", "that"]}}],
+        # "do we really have to do this now", "do we have to talk about this again"
+        [{"NORM": "do"}, {"NORM": "we"}, ADVERBS, {"LEMMA": {"IN": ["have", "need"]}}, {"LOWER": "to"},
+         {"LEMMA": {"IN": ["do", "talk", "go"]}}, {"LOWER": {"IN": ["this", "that", "about", "through"]}}],
+        # "lol moving on", but not "he needs help moving on saturday".
+        [{"LOWER": "moving"}, {"LOWER": "on", "DEP": "prt"}],
+        # A change of subject opens a sentence: "anyway, did you call your mom?"
+        [{"LOWER": {"IN": ["anyway", "anyways", "anyhow"]}, "IS_SENT_START": True}],
     ],
     "acknowledges": [
         [I, AUX, ADVERBS, {"LEMMA": {"IN": PERCEIVING}},
@@ -395,7 +447,8 @@ TOKEN_PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
     ],
     "i_statement": [
         [I, ADVERBS, {"LEMMA": {"IN": I_VERBS}, "POS": "VERB"}],
-        [I, {"NORM": {"IN": ["would", "'d"]}}, ADVERBS, {"LEMMA": {"IN": ["like", "love", "prefer", "rather"]}}],
+        [I, {"NORM": {"IN": ["would", "'d"]}}, ADVERBS,
+         {"LEMMA": {"IN": ["like", "love", "prefer", "rather"]}}],
         [I, {"NORM": {"IN": ["would", "'d"]}}, {"LOWER": "rather"}],
         [I, {"NORM": {"IN": ["am", "m", "was", "'ve", "have"]}}, {"LOWER": "been", "OP": "?"},
          MAYBE_NOT, ADVERBS, {"LEMMA": "feel"}],
@@ -403,8 +456,10 @@ TOKEN_PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
          {"POS": "ADJ", "LEMMA": {"IN": sorted(FEELINGS)}}],
     ],
     "invitation": [
+        # "i'd like us to talk about it", "i want us to figure this out"
         [I, {"NORM": {"IN": ["would", "'d"]}, "OP": "?"}, {"LEMMA": {"IN": ["like", "love", "want"]}},
-         {"NORM": "us"}, {"LOWER": "to"}, {"LEMMA": {"IN": ["talk", "sit", "figure", "work", "find", "agree"]}}],
+         {"NORM": "us"}, {"LOWER": "to"},
+         {"LEMMA": {"IN": ["talk", "sit", "figure", "work", "find", "agree"]}}],
         [{"NORM": {"IN": ["can", "could", "shall", "would"]}}, {"NORM": "we"}, ADVERBS,
          {"LEMMA": {"IN": ["talk", "sit", "discuss", "chat"]}}],
         [I, {"NORM": {"IN": ["would", "'d"]}}, {"LEMMA": {"IN": ["like", "love"]}}, {"LOWER": "to"},
@@ -431,6 +486,8 @@ class Cue:
     signal: str
     span: Span
     weight: int = STRONG
+    # For vague fillers: what they stand in for ("person", "place", "amount"), or None if anything.
+    kind: str | None = None
 
 
 # --------------------------------------------------------------------------------------------------
@@ -475,11 +532,12 @@ def assess_reply(text: str, scenario_id: str | None = None) -> Assessment:
     if not text.strip():
         return Assessment("ignoring", (), ())
     doc = _language()(text)
-    cues = _find_cues(doc)
+    cues = _find_cues(doc, refusing_a_demand=scenario_id in DEMANDS)
     asked = ASKS_FOR[scenario_id] if scenario_id else FACTS
     details = _details(doc, asked, cues)
     qualities, quality_cues = _qualities(cues, details)
-    pattern, deciding = _decide(cues, qualities, quality_cues, details, asks_for_details=scenario_id is not None)
+    pattern, deciding = _decide(cues, qualities, quality_cues, details, asked,
+                                scenario_given=scenario_id is not None)
     return Assessment(pattern, _quote(deciding), qualities)
 
 
@@ -487,17 +545,40 @@ def assess_reply(text: str, scenario_id: str | None = None) -> Assessment:
 # Finding cues
 # --------------------------------------------------------------------------------------------------
 
-def _find_cues(doc: Doc) -> list[Cue]:
+def _find_cues(doc: Doc, refusing_a_demand: bool = False) -> list[Cue]:
     """Every cue in the reply, denied ones and ones inside a longer cue left out."""
     phrases, tokens = _matchers()
-    matches = [(doc.vocab.strings[key], doc[start:end]) for key, start, end in phrases(doc) + tokens(doc)]
-    cues = [Cue("angry", span, WEAK) if signal == "scorn" else Cue(signal, span) for signal, span in matches]
+    cues = [_cue(doc.vocab.strings[key], doc[start:end]) for key, start, end in phrases(doc) + tokens(doc)]
     cues += _parsed_cues(doc)
     cues += _brush_offs(doc)
+    cues += _promises_to_change(doc)
+    if refusing_a_demand:
+        cues += [Cue("decline", doc[t.i : t.i + 1]) for t in doc if t.lower_ in NO and t.i < 3]
     cues += [Cue("giving_in", doc[t.i : t.i + 1]) for t in doc if _looks_like_a_password(t)]
     cues = [cue for cue in cues if not _denied(cue)]
     cues = _without_overlaps(cues)
     return cues + _shouting(doc, cues)
+
+
+def _cue(label: str, span: Span) -> Cue:
+    """The cue a matcher label names: "scorn" is weak anger, "vague:person" a filler for a person."""
+    if label == "scorn":
+        return Cue("angry", span, WEAK)
+    signal, _, kind = label.partition(":")
+    return Cue(signal, span, kind=kind or None)
+
+
+def _promises_to_change(doc: Doc) -> Iterator[Cue]:
+    """'i'll come home right after work from now on': a life changed to calm the partner."""
+    for sentence in doc.sents:
+        lowered = sentence.text.lower()
+        promised = any(token.norm_ == "will" or token.lower_ == "ill" for token in sentence)
+        for marker in CHANGE_MARKERS:
+            at = lowered.find(marker)
+            if at >= 0 and promised:
+                yield Cue("giving_in", doc.char_span(sentence.start_char + at,
+                                                     sentence.start_char + at + len(marker),
+                                                     alignment_mode="expand"))
 
 
 def _brush_offs(doc: Doc) -> Iterator[Cue]:
@@ -540,24 +621,50 @@ def _parsed_cues(doc: Doc) -> Iterator[Cue]:
                 yield Cue("giving_in", _clause_span(verb, with_object=True))
         if lemma == "keep" and by_me and not denied and _kept_private(verb):
             yield Cue("decline", _clause_span(verb, with_object=True))
-        if lemma in OWN_LIFE_VERBS and by_me and _promised(verb):
+        own_life = lemma in OWN_LIFE_VERBS and by_me and not _is_going_to(verb)
+        if own_life and _promised(verb):
             if (denied and not _goes_nowhere(verb)) or (not denied and _less(verb)):
                 yield Cue("giving_in", _clause_span(verb))
-        if lemma in OWN_LIFE_VERBS and by_me and not denied and _still(verb):
+        if own_life and not denied and _still(verb):
             yield Cue("decline", _clause_span(verb))
         if lemma in REPORTING_VERBS and by_me and _promised(verb) and _reports_whereabouts(verb):
             yield Cue("giving_in", _clause_span(verb))
         if denied and subject in ("i", None) and _refuses_to_answer(verb):
             yield Cue("ignoring", _clause_span(verb, with_object=True))
+    for word in doc:
+        if (word.lower_ in INSULTS or word.lower_ in SCORNED) and not _is_denied(word):
+            if _insults_partner_or_question(word):
+                yield Cue("angry", doc[word.i : word.i + 1])
+
+
+def _insults_partner_or_question(word: Token) -> bool:
+    """'creepy.', 'you make it impossible', 'this is insane': the partner, or their asking, attacked.
+
+    A word of character ("jealous", "suspicious") must be said of the partner, so "it looks suspicious"
+    is not an attack; a word of scorn ("ridiculous", "insane") may be said of the question too.
+    "i'm not crazy" and "my friends are so dramatic" are neither.
+    """
+    if word.dep_ == "ROOT":
+        return True
+    clause = word
+    while not any(child.dep_ in ("nsubj", "nsubjpass") for child in clause.children):
+        if clause.head == clause:
+            return False
+        clause = clause.head
+    subject = next(child for child in clause.children if child.dep_ in ("nsubj", "nsubjpass"))
+    if subject.norm_ in ("you", "u", "ur"):
+        return True
+    if clause.lemma_ == "make" and clause.head != clause:
+        # "you make it impossible": the subject of "make" is the one blamed.
+        return any(child.norm_ in ("you", "u") for child in clause.head.children if child.dep_ == "nsubj")
+    return word.lower_ in SCORNED and subject.norm_ in ("it", "this", "that")
 
 
 def _looks_like_a_password(token: Token) -> bool:
-    """'sunshine123': letters and digits together, which no time ("9pm"), date ("2nd") or sum ("10k") has."""
+    """'sunshine123': letters and digits together, as no time ("9pm"), date ("2nd") or sum ("10k") has."""
     text = token.lower_
-    has_both = any(c.isdigit() for c in text) and any(c.isalpha() for c in text)
-    return has_both and len(text) >= 5 and not text.rstrip("0123456789").isdigit() and not (
-        text[:-2].isdigit() or text[:-1].isdigit()
-    )
+    mixed = any(c.isdigit() for c in text) and any(c.isalpha() for c in text)
+    return mixed and len(text) >= 5 and not NUMBER_WITH_UNIT.match(text)
 
 
 def _subject(verb: Token) -> str | None:
@@ -573,7 +680,7 @@ def _subject(verb: Token) -> str | None:
             return subjects[0].norm_
         if any(child.lower_ == "ill" and child.i < verb.i for child in token.children):
             return "i"
-        if token.dep_ in ("xcomp", "conj", "ccomp") and token.head is not token:
+        if token.dep_ in ("xcomp", "conj", "ccomp") and token.head != token:
             token = token.head
         else:
             break
@@ -585,10 +692,13 @@ def _subject(verb: Token) -> str | None:
 def _is_denied(token: Token) -> bool:
     """True when a "not" or "never" governs the token, directly or from the verb above it."""
     for _ in range(4):
-        if any(child.dep_ == "neg" or child.norm_ in NEGATIONS for child in token.children):
+        if any(
+            (child.dep_ == "neg" or child.norm_ in NEGATIONS) and not _comma_between(child, token)
+            for child in token.children
+        ):
             return True
         head = token.head
-        if head is token:
+        if head == token:
             return False
         if token.dep_ in NEGATION_REACHES or (
             token.dep_ == "ccomp" and head.lemma_ in DENIABLE_THOUGHTS
@@ -597,6 +707,12 @@ def _is_denied(token: Token) -> bool:
         else:
             return False
     return False
+
+
+def _comma_between(first: Token, second: Token) -> bool:
+    """'absolutely not, you're out of your mind': a denial does not reach past a comma or full stop."""
+    start, end = sorted((first.i, second.i))
+    return any(token.is_punct for token in first.doc[start + 1 : end])
 
 
 def _denied(cue: Cue) -> bool:
@@ -611,11 +727,10 @@ def _denied(cue: Cue) -> bool:
 def _without_overlaps(cues: list[Cue]) -> list[Cue]:
     """Keeps the longer of two overlapping cues, except that calm qualities may share words."""
     kept: list[Cue] = []
-    calm = lambda cue: cue.signal not in BACKFIRE_SIGNALS  # noqa: E731
-    for cue in sorted(cues, key=lambda c: (-len(c.span), calm(c), c.span.start)):
+    for cue in sorted(cues, key=lambda c: (-len(c.span), _is_calm(c), c.span.start)):
         clash = any(
             cue.span.start < other.span.end and other.span.start < cue.span.end
-            and not (calm(cue) and calm(other))
+            and not (_is_calm(cue) and _is_calm(other))
             for other in kept
         )
         if not clash:
@@ -623,8 +738,15 @@ def _without_overlaps(cues: list[Cue]) -> list[Cue]:
     return sorted(kept, key=lambda c: c.span.start)
 
 
+def _is_calm(cue: Cue) -> bool:
+    return cue.signal not in BACKFIRE_SIGNALS
+
+
 def _shouting(doc: Doc, cues: list[Cue]) -> list[Cue]:
-    """Words in capitals and a run of exclamation marks: weak support for anger."""
+    """Words in capitals ("you ALWAYS") and a run of exclamation marks: weak support for anger.
+
+    Capitals inside another cue ("I SWEAR") are that cue's emphasis, not shouting.
+    """
     cued = {token.i for cue in cues for token in cue.span}
     shouts = [
         Cue("angry", doc[token.i : token.i + 1], WEAK)
@@ -632,10 +754,10 @@ def _shouting(doc: Doc, cues: list[Cue]) -> list[Cue]:
         if token.is_alpha and len(token) > 1 and token.is_upper and token.text not in ("OK", "ID")
         and token.i not in cued
     ]
-    marks = [token.i for token in doc if "!" in token.text]
-    if len(marks) >= 2:
-        shouts.append(Cue("angry", doc[marks[0] : marks[-1] + 1] if marks[-1] - marks[0] < 3 else
-                          doc[marks[0] : marks[0] + 1], WEAK))
+    for token in doc[:-1]:
+        if "!" in token.text and "!" in doc[token.i + 1].text:
+            shouts.append(Cue("angry", doc[token.i : token.i + 2], WEAK))
+            break
     return shouts
 
 
@@ -644,14 +766,15 @@ def _clause_span(verb: Token, with_object: bool = False) -> Span:
     parts = [verb] + [child for child in verb.children
                       if child.dep_ in ("nsubj", "aux", "neg", "prt") and child.i < verb.i + 2]
     head = verb
-    while head.dep_ == "xcomp" and head.head is not head:
+    while head.dep_ == "xcomp" and head.head != head:
         head = head.head
         parts += [head] + [child for child in head.children if child.dep_ in ("nsubj", "aux", "neg")]
     if verb.i > 0 and verb.doc[verb.i - 1].lower_ == "ill":
         parts.append(verb.doc[verb.i - 1])
     end = max(token.i for token in parts) + 1
     if with_object:
-        objects = [token for token in _objects(verb) if token.lemma_.lower() in ACCESS_NOUNS]
+        objects = [token for token in _objects(verb)
+                   if token.lemma_.lower() in ACCESS_NOUNS or token.lower_ in EVERYTHING]
         end = max([end] + [token.i + 1 for token in objects])
     else:
         end = max([end] + [child.i + 1 for child in verb.children if child.dep_ == "prt"])
@@ -703,6 +826,8 @@ def _refuses_to_answer(verb: Token) -> bool:
     lemma = verb.lemma_.lower()
     if lemma in REFUSED:
         return True
+    if lemma == "get" and any(child.lower_ == "into" for child in verb.children):
+        return True
     if lemma in ("talk", "discuss") and not any(
         child.lower_ in ("to", "with") for child in verb.children if child.dep_ == "prep"
     ):
@@ -723,11 +848,22 @@ def _kept_private(verb: Token) -> bool:
 
 
 def _promised(verb: Token) -> bool:
-    """'i won't go', 'i'm not going to see them': a promise about the future, not a fact."""
+    """'i won't go', 'i'm not going to see them', 'i'm not coming': a promise, not a fact."""
     auxiliaries = {child.norm_ for child in verb.children if child.dep_ == "aux"}
     head = verb.head if verb.dep_ == "xcomp" else verb
     auxiliaries |= {child.norm_ for child in head.children if child.dep_ == "aux"}
-    return bool(auxiliaries & {"will", "shall", "going"}) or head.lemma_ in ("go", "want", "plan")
+    # "i'm not coming" speaks of the future as surely as "i won't come".
+    progressive = verb.tag_ == "VBG" and bool(auxiliaries & {"am", "m", "are"})
+    future = bool(auxiliaries & {"will", "shall", "going"}) or head.lemma_ in ("go", "want", "plan")
+    return future or progressive
+
+
+def _is_going_to(verb: Token) -> bool:
+    """The "going" of "i'm going to stop" only marks the future; it is not going anywhere."""
+    return verb.lemma_ == "go" and any(
+        child.dep_ == "xcomp" and any(grandchild.lower_ == "to" for grandchild in child.children)
+        for child in verb.children
+    )
 
 
 def _goes_nowhere(verb: Token) -> bool:
@@ -743,7 +879,8 @@ def _still(verb: Token) -> bool:
 
 def _gives_up(verb: Token) -> bool:
     """'i'll cancel', 'i'll stop', and the phrasal ones: 'i'll give it up', 'i'll cut back'."""
-    particles = {child.lower_ for child in verb.children if child.dep_ in ("prt", "advmod", "dobj", "prep")}
+    particles = {child.lower_ for child in verb.children
+                 if child.dep_ in ("prt", "advmod", "dobj", "prep")}
     lemma = verb.lemma_.lower()
     return lemma in SURRENDER_VERBS or any(
         (lemma, particle) in SURRENDER_PHRASAL for particle in particles
@@ -765,7 +902,9 @@ def _details(doc: Doc, asked: Iterable[str], cues: list[Cue]) -> list[Span]:
     Words inside a backfire cue do not count ("you're the only one", "i love you"), nor places and
     relations said of a vague someone ("some people from my team").
     """
-    covered = {token.i for cue in cues if cue.signal in BACKFIRE_SIGNALS for token in cue.span}
+    # Shouting ("the GYM") is emphasis on a detail, not a phrase that replaces it.
+    covered = {token.i for cue in cues if cue.signal in BACKFIRE_SIGNALS and cue.weight == STRONG
+               for token in cue.span}
     vague = {token.i for cue in cues if cue.signal == "vague" for token in cue.span}
     finders = {"person": _people, "time": _times, "place": _places, "amount": _amounts,
                "feeling": _feelings}
@@ -785,7 +924,7 @@ def _details(doc: Doc, asked: Iterable[str], cues: list[Cue]) -> list[Span]:
 def _said_of(token: Token, vague: set[int]) -> bool:
     """True when the token hangs off a vague phrase ("some people FROM WORK")."""
     for _ in range(4):
-        if token.head is token:
+        if token.head == token:
             return False
         token = token.head
         if token.i in vague:
@@ -820,10 +959,11 @@ def _is_name(token: Token) -> bool:
     if token.pos_ not in ("PROPN", "NOUN"):
         return False
     lemma = token.lemma_.lower()
-    if lemma in RELATIONS | LOOSE_PEOPLE | FEELINGS | NOT_PLACES | NOT_NAMES or token.lower_ in NOT_NAMES:
+    if {lemma, token.lower_} & (RELATIONS | LOOSE_PEOPLE | FEELINGS | NOT_PLACES | NOT_NAMES | set(INSULTS)):
         return False
     if token.pos_ == "PROPN" or any(
-        child.dep_ == "compound" and child.lemma_.lower() in RELATIONS | LOOSE_PEOPLE for child in token.children
+        child.dep_ == "compound" and child.lemma_.lower() in RELATIONS | LOOSE_PEOPLE
+        for child in token.children
     ):
         return True
     bare = not any(child.dep_ in ("det", "poss", "amod", "nummod") for child in token.children)
@@ -905,13 +1045,13 @@ def _times(doc: Doc) -> Iterator[Span]:
 
 def _amounts(doc: Doc) -> Iterator[Span]:
     for entity in doc.ents:
-        if entity.label_ in ("MONEY", "CARDINAL"):
+        if entity.label_ in ("MONEY", "CARDINAL") and any(token.like_num for token in entity):
             yield entity
     for token in doc:
-        if token.text in CURRENCY_SYMBOLS or token.lower_ in CURRENCY_WORDS:
-            yield doc[token.i : token.i + 1]
-        elif token.like_num and token.pos_ == "NUM" and token.lower_ != "one":
-            yield doc[token.i : token.i + 1]
+        # A sum needs its number: "40 bucks" names one, "a few bucks" does not; "free" is a sum too.
+        if token.lower_ == "free" or (token.like_num and token.pos_ == "NUM" and token.lower_ != "one"):
+            start = token.i - 1 if token.i > 0 and doc[token.i - 1].text in CURRENCY_SYMBOLS else token.i
+            yield doc[start : token.i + 1]
 
 
 def _feelings(doc: Doc) -> Iterator[Span]:
@@ -922,19 +1062,22 @@ def _feelings(doc: Doc) -> Iterator[Span]:
 
 
 def _is_mine(token: Token) -> bool:
-    """True when the word's clause is about the user: its subject is "i", or "me" or "my" is in it.
+    """True when the feeling is the user's: "i miss them", "it helps me relax", "my anxiety".
 
-    "you're more important than any band" speaks of the partner, not of the user's feeling.
+    "you're more important than any band" and "you're the love of my life" speak of the partner.
     """
+    if any(child.lower_ == "my" for child in token.children):
+        return True
     clause = token
     while not any(child.dep_ in ("nsubj", "nsubjpass") for child in clause.children):
-        if clause.head is clause:
+        if clause.head == clause:
             break
         clause = clause.head
     subjects = [child for child in clause.children if child.dep_ in ("nsubj", "nsubjpass")]
-    if subjects:
-        return subjects[0].norm_ == "i" or any(word.lower_ in ("me", "my", "myself") for word in clause.subtree)
-    return any(word.lower_ in FIRST_PERSON for word in clause.subtree)
+    if subjects and subjects[0].norm_ == "i":
+        return True
+    return any(word.lower_ in ("me", "myself") and word.dep_ in ("dobj", "pobj", "dative", "nsubj")
+               for word in clause.subtree)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -962,12 +1105,14 @@ def _decide(
     qualities: tuple[str, ...],
     quality_spans: list[Span],
     details: list[Span],
-    asks_for_details: bool,
+    asked: tuple[str, ...],
+    scenario_given: bool,
 ) -> tuple[str, list[Span]]:
     """The pattern, and the spans that led to it. The order of the checks is the policy."""
     scores = {signal: sum(c.weight for c in cues if c.signal == signal) for signal in BACKFIRE_SIGNALS}
     spans = {signal: [c.span for c in cues if c.signal == signal] for signal in BACKFIRE_SIGNALS}
     concrete = "concrete" in qualities
+    warm = any(quality in qualities for quality in WARM_QUALITIES)
 
     # A strong sign of anger, giving in or ignoring is what the partner hears.
     loudest = max(LOUD, key=lambda signal: (scores[signal], -LOUD.index(signal)))
@@ -980,19 +1125,33 @@ def _decide(
     # Promises instead of an answer.
     if scores["reassuring"] and not concrete:
         return "reassuring", spans["reassuring"]
-    # Fillers instead of an answer, or no answer to what was asked. A kind "no" is an answer.
-    if spans["vague"] and len(spans["vague"]) >= len(_quote(details)):
+    # Fillers instead of an answer: "someone" where a name was asked for, as often as names are given
+    # ("ran into someone from my old job"), or any filler with no detail at all.
+    evasions = [cue.span for cue in cues if cue.signal == "vague" and cue.kind in asked]
+    if evasions and len(evasions) >= len(_quote(details)):
         return "withholding", spans["vague"]
-    if asks_for_details and not concrete and "boundary" not in qualities:
+    if spans["vague"] and not concrete:
+        return "withholding", spans["vague"]
+    # Nothing of what was asked, and nothing kind in its place.
+    if scenario_given and not concrete and not warm:
         return "withholding", []
     return "calm", quality_spans
 
 
 def _quote(spans: Iterable[Span]) -> tuple[str, ...]:
-    """The spans' words as the user typed them, in reading order, each once and none inside another."""
-    kept: list[Span] = []
-    for span in sorted(spans, key=lambda s: (s.start_char, -len(s.text))):
-        inside = any(other.start_char <= span.start_char and span.end_char <= other.end_char for other in kept)
-        if not inside and span.text not in (other.text for other in kept):
-            kept.append(span)
-    return tuple(span.text for span in kept)
+    """The spans' words as the user typed them, in reading order, each once and none inside another.
+
+    Spans that touch are quoted together: "$" and "85" as "$85".
+    """
+    ranges: list[list[int]] = []
+    for span in sorted(spans, key=lambda s: (s.start_char, -s.end_char)):
+        if ranges and span.start_char <= ranges[-1][1]:
+            ranges[-1][1] = max(ranges[-1][1], span.end_char)
+        else:
+            ranges.append([span.start_char, span.end_char])
+    text = next(iter(spans)).doc.text if ranges else ""
+    quoted: list[str] = []
+    for start, end in ranges:
+        if text[start:end] not in quoted:
+            quoted.append(text[start:end])
+    return tuple(quoted)

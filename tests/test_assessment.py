@@ -112,9 +112,14 @@ def test_evidence_quotes_the_phrases_as_typed():
     text = "You ALWAYS do this. Stop being paranoid!!"
     result = assess_reply(text, "texting")
     assert result.pattern == "angry"
-    assert "You ALWAYS" in result.evidence
-    assert "Stop being paranoid" in result.evidence
+    assert result.evidence[0] == "You ALWAYS"
+    # The exclamation marks that touch the phrase are quoted with it, as typed.
+    assert result.evidence[1] == "Stop being paranoid!!"
     assert all(phrase in text for phrase in result.evidence)
+
+
+def test_touching_pieces_are_quoted_together():
+    assert assess_reply("it was $85", "spending").evidence == ("$85",)
 
 
 @pytest.mark.parametrize("scenario,text", [
@@ -240,6 +245,60 @@ def test_exclamation_alone_does_not_make_a_concrete_answer_angry():
 def test_a_strong_backfire_wins_over_a_weak_calm_signal():
     assert assess_reply("i was with my sister, stop being paranoid", "texting").pattern == "angry"
     assert assess_reply("i feel like you never trust me", "texting").pattern == "angry"
+
+
+def test_weak_signs_of_anger_add_up():
+    # Capitals alone, or scorn alone, are not anger; together they are.
+    assert assess_reply("i was at the GYM", "late_home").pattern == "calm"
+    assert assess_reply("because i need a break from YOU, obviously", "friends_night").pattern == "angry"
+
+
+@pytest.mark.parametrize("scenario,text", [
+    ("texting", "why are you reading over my shoulder. creepy"),
+    ("feelings_about_us", "tired of being accused. you make it impossible"),
+    ("work_lunch", "i'm not listing everyone i eat with, that's ridiculous"),
+    ("password", "absolutely not, you're out of your mind"),
+])
+def test_insults_said_of_the_partner_or_the_question_are_angry(scenario, text):
+    assert assess_reply(text, scenario).pattern == "angry"
+
+
+def test_a_word_of_character_said_of_something_else_is_not_an_insult():
+    result = assess_reply("i know it looks suspicious. it's lily from book club", "texting")
+    assert result.pattern == "calm"
+
+
+@pytest.mark.parametrize("scenario,text", [
+    ("late_home", "sorry, i'll come home right after work from now on"),
+    ("bumped_into", "from now on i'll send you a pic of wherever i am"),
+    ("friends_night", "fine, i'll tell them i'm not coming"),
+    ("hobby_time", "ok i'll only go to the gym twice a week"),
+    ("texting", "fine, read them all"),
+    ("spending", "you can check my bank app whenever you want"),
+])
+def test_promising_to_change_or_to_be_watched_is_giving_in(scenario, text):
+    assert assess_reply(text, scenario).pattern == "giving_in"
+
+
+def test_no_refuses_a_demand_but_answers_a_question():
+    assert assess_reply("no", "password").pattern == "ignoring"
+    assert assess_reply("no, but i'm happy to talk about what's worrying you", "password").pattern == "calm"
+    assert assess_reply("no, just went to the pharmacy and straight home", "bumped_into").pattern == "calm"
+
+
+def test_a_filler_for_what_was_asked_outweighs_a_detail_beside_it():
+    assert assess_reply("work ran long and then i stopped somewhere", "late_home").pattern == "withholding"
+    # A filler of another kind does not: the lunch question asks who, and names are given.
+    assert assess_reply("priya and tom, we went somewhere near the office", "work_lunch").pattern == "calm"
+
+
+def test_a_warm_answer_without_the_asked_detail_is_not_withholding():
+    text = "it's sam's birthday, we're bowling at 7. i get that nights apart are hard for you"
+    assert assess_reply(text, "friends_night").pattern == "calm"
+
+
+def test_a_feeling_about_the_partner_is_not_the_users_own():
+    assert assess_reply("you're the love of my life, i swear", "feelings_about_us").pattern == "reassuring"
 
 
 def test_chat_spelling_without_apostrophes():
