@@ -15,7 +15,7 @@ How it decides, in order (`_decide`):
 3. Promises with no concrete answer are reassuring; "I promise, I was with my mom" answers the question.
 4. Fillers are withholding: "someone" where a name was asked for, unless more names are given than
    fillers; "it was fine" when nothing concrete is given at all. So is an answer that names nothing
-   the question asked for (`ASKS_FOR`) and has nothing kind in its place.
+   the question asked for (`asks_for`) and has nothing kind in its place.
 5. Anything else is calm.
 
 Cues are spaCy `PhraseMatcher` and `Matcher` patterns on NORM and LEMMA (NORM is the lowercase form with
@@ -38,26 +38,24 @@ from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
+from actions.content import practice
+
 MODEL = "en_core_web_md"
 
 PATTERNS = ("reassuring", "ignoring", "angry", "giving_in", "withholding", "calm")
 QUALITIES = ("acknowledges", "concrete", "i_statement", "boundary", "invitation")
 
-# What a concrete answer to each of the partner's questions names. The article's point about
-# withholding is the names left out of the work lunch, the price of the concert, who was at the store:
-# so for the factual questions a concrete answer names a person, time, place or amount; for the
-# questions about wanting time apart or about the relationship, it names the user's own feeling.
-ASKS_FOR: dict[str, tuple[str, ...]] = {
-    "texting": ("person",),
-    "late_home": ("time", "place"),
-    "work_lunch": ("person",),
-    "spending": ("amount",),
-    "bumped_into": ("person", "place"),
-    "friends_night": ("feeling",),
-    "hobby_time": ("feeling",),
-    "password": ("feeling",),
-    "feelings_about_us": ("feeling",),
-}
+# What a concrete answer to each of the partner's questions names comes from content/practice.yml
+# (`asks_for`). The article's point about withholding is the names left out of the work lunch, the
+# price of the concert, who was at the store: so for the factual questions a concrete answer names a
+# person, time, place or amount; for wanting time apart or the relationship, the user's own feeling.
+def asks_for(scenario_id: str) -> tuple[str, ...]:
+    scenarios = practice()["scenarios"]
+    if scenario_id not in scenarios:
+        raise ValueError(f"unknown practice scenario {scenario_id!r}; known: {', '.join(scenarios)}")
+    return tuple(scenarios[scenario_id]["asks_for"])
+
+
 # To a demand, "no" is a refusal; to a question ("did you see anyone?") it is an answer.
 DEMANDS = {"password"}
 # With no scenario, any fact counts as concrete.
@@ -527,13 +525,11 @@ def _name_vector() -> Any:
 
 def assess_reply(text: str, scenario_id: str | None = None) -> Assessment:
     """Which of the six responses `text`, typed in answer to the scenario's question, leans toward."""
-    if scenario_id is not None and scenario_id not in ASKS_FOR:
-        raise ValueError(f"unknown practice scenario {scenario_id!r}; known: {', '.join(ASKS_FOR)}")
     if not text.strip():
         return Assessment("ignoring", (), ())
     doc = _language()(text)
     cues = _find_cues(doc, refusing_a_demand=scenario_id in DEMANDS)
-    asked = ASKS_FOR[scenario_id] if scenario_id else FACTS
+    asked = asks_for(scenario_id) if scenario_id else FACTS
     details = _details(doc, asked, cues)
     qualities, quality_cues = _qualities(cues, details)
     pattern, deciding = _decide(cues, qualities, quality_cues, details, asked,
