@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, Restarted, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.coaching import ActionNextStep, slot_list
+from actions.coaching import ActionNextStep, slot_list, withheld_steps
 from actions.content import pattern, resources, safety, step, step_names
 from actions.replies import button, phrase, what_next_buttons
 from actions.store import open_store
@@ -29,7 +29,7 @@ class ActionSessionStart(Action):
         emergency = resources()["crisis"]["emergency_number"]
         dispatcher.utter_message(text=phrase("intro", emergency=emergency))
         follow_up = open_store().take_follow_up(tracker.sender_id)
-        if follow_up is not None:
+        if follow_up is not None and follow_up.step not in withheld_steps(tracker):
             dispatcher.utter_message(
                 text=phrase("followup", title=step(follow_up.step)["title"]),
                 buttons=[button("went_well", "step_went_well"), button("went_badly", "step_went_badly")],
@@ -62,9 +62,18 @@ class ActionRecordStepOutcome(Action):
 
 
 def summary_lines(
-    discussed: list[str], offered: list[str], chosen: list[str], partner_term: str | None = None
+    discussed: list[str],
+    offered: list[str],
+    chosen: list[str],
+    partner_term: str | None = None,
+    withheld: tuple[str, ...] = (),
 ) -> list[str]:
-    """A short summary of the conversation: the responses described and the steps seen and chosen."""
+    """A short summary of the conversation: the responses described and the steps seen and chosen.
+
+    Steps withheld after a disclosure of abuse are left out, even if they came up before it.
+    """
+    offered = [name for name in offered if name not in withheld]
+    chosen = [name for name in chosen if name not in withheld]
     if not (discussed or offered or chosen):
         return [phrase("summary_empty", partner_term)]
 
@@ -89,6 +98,7 @@ def summary_text(tracker: Tracker) -> str:
             slot_list(tracker, "steps_offered"),
             slot_list(tracker, "steps_chosen"),
             tracker.get_slot("partner_term"),
+            withheld_steps(tracker),
         )
     )
 

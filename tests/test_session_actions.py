@@ -136,3 +136,16 @@ def test_start_over_says_so_and_clears_the_conversation(dispatcher, domain):
     events = ActionRestart().run(dispatcher, make_tracker("restart"), domain)
     assert texts(dispatcher) == [phrase("restart")]
     assert events[-1]["event"] == "restart"
+
+
+def test_after_a_disclosure_the_summary_and_follow_up_leave_out_withheld_steps(dispatcher, domain, coach_db):
+    slots = {"steps_chosen": ["not_about_you", "boundaries"], "abuse_disclosed": True}
+    ActionSummarise().run(dispatcher, make_tracker("ask_summary", slots=slots), domain)
+    assert step("not_about_you")["title"] not in said(dispatcher)
+    assert step("boundaries")["title"] in said(dispatcher)
+
+    coach_db.save_choice("uma", "not_about_you")
+    age_choices(coach_db, "uma", days=2)
+    later = type(dispatcher)()
+    ActionSessionStart().run(later, make_tracker(sender_id="uma", slots={"abuse_disclosed": True}), domain)
+    assert step("not_about_you")["title"] not in said(later)
