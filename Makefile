@@ -12,7 +12,7 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 export PYTHONWARNINGS ?= ignore::DeprecationWarning
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 
-.PHONY: help setup train run chat test test-unit validate test-stories lint clean
+.PHONY: help setup train run chat resources test test-unit lint clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -33,6 +33,10 @@ run: $(MODEL) ## Start the assistant: Rasa on :5005 (REST) and the action server
 
 chat: | $(VENV)/.installed ## Talk to the running assistant in this terminal (after `make run`)
 	@$(BIN)/python scripts/chat.py
+
+resources: | $(VENV)/.installed ## Import or update the therapy directory: make resources FILE=path.yml
+	@test -n "$(FILE)" || { echo "usage: make resources FILE=path/to/resources.yml"; exit 2; }
+	$(BIN)/python scripts/import_resources.py "$(FILE)"
 
 test: $(MODEL) ## Run the whole suite: unit tests, data validation, test stories, NLU and end-to-end
 	$(BIN)/python -m pytest -m "not model" -q

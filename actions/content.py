@@ -79,3 +79,9 @@ def hotline() -> str:
 def practice() -> dict[str, Any]:
     """The practice situations, the partner's lines and the feedback wording (content/practice.yml)."""
     return yaml.safe_load((CONTENT_DIR / "practice.yml").read_text(encoding="utf-8"))
+
+
+@cache
+def therapy() -> dict[str, Any]:
+    """How the coach talks about therapy and suggests it to a partner (content/therapy.yml)."""
+    return yaml.safe_load((CONTENT_DIR / "therapy.yml").read_text(encoding="utf-8"))

@@ -1,48 +1,76 @@
-"""Pointing toward therapy, for the partner and the couple; never couples therapy after abuse is disclosed."""
+"""Pointing toward therapy: for the partner, for the couple, low-cost and online, from the directory.
+
+Couples therapy is never suggested, and no one is coached into getting an abusive partner into
+therapy, once abuse or danger was disclosed: the person is pointed to support for themselves.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.engine import Engine
 
-from actions.content import fill, hotline, resources, safety, step
-from actions.replies import Reply, phrase, send, step_button
+from actions import directory
+from actions.content import hotline, safety, therapy
+from actions.replies import Reply, send
+from actions.store import open_store
+
+NEEDS = {
+    "ask_therapy": "couple",
+    "ask_partner_therapy": "partner",
+    "ask_low_cost_therapy": "low_cost",
+    "ask_online_therapy": "online",
+}
+DEFAULT_COUNTRY = "US"
 
 
-def directory_lines(kind: str | None = None) -> str:
-    """Therapist directories, only those serving this kind of therapy when one is given."""
-    lines = [
-        f"- {t['name']} ({t['reach']}): {t['good_for']}"
-        for t in resources()["therapists"]
-        if kind is None or kind in t["kinds"]
+def directory_engine() -> Engine:
+    """The coach's database, with the resource directory seeded if it is still empty."""
+    engine = open_store().engine
+    directory.seed(engine)
+    return engine
+
+
+def need_buttons(shown: str) -> list[dict[str, str]]:
+    intents = {need: intent for intent, need in NEEDS.items()}
+    return [
+        {"title": title, "payload": f"/{intents[need]}"}
+        for need, title in therapy()["buttons"].items()
+        if need != shown
     ]
-    return "\n".join([phrase("therapy_directories"), *lines])
 
 
-def therapy_replies(partner_term: str | None, abuse_disclosed: bool) -> list[Reply]:
-    """The article's two therapy steps and where to find a therapist.
+def listing(matches: directory.Matches) -> str:
+    words = therapy()
+    heading = words["listings"] if matches.exact_country else words["listings_elsewhere"]
+    lines = [f"- {r.name} ({r.reach}): {r.good_for}" for r in matches.resources]
+    return "\n".join([heading, *lines])
 
-    Where abuse or danger was disclosed, neither couples therapy nor "get your partner into therapy"
-    is the answer: specialists advise individual and specialist support instead.
-    """
-    if abuse_disclosed:
-        return [
-            Reply(f"{safety()['individual_support']} {hotline()}."),
-            Reply(directory_lines("individual")),
-        ]
-    steps = ["partner_therapy", "couples_therapy"]
-    replies = [Reply(phrase("therapy_intro"))]
-    replies += [Reply(fill(step(name)["summary"], partner_term)) for name in steps]
-    replies.append(Reply(directory_lines()))
-    replies[-1].buttons = [step_button("explore_step", name) for name in steps]
+
+def therapy_replies(
+    need: str, country: str | None, partner_term: str | None, abuse_disclosed: bool, engine: Engine
+) -> list[Reply]:
+    """What this kind of therapy helps with, two or three places that fit, and what else to ask."""
+    words = therapy()
+    where = country or DEFAULT_COUNTRY
+    if abuse_disclosed and need in ("couple", "partner"):
+        support = f"{safety()['individual_support']} {hotline()}."
+        return [Reply(support), Reply(listing(directory.find(engine, "partner", where)))]
+    replies = [Reply(words["needs"][need]["intro"])]
+    if need == "partner":
+        replies.append(Reply(f"{words['script_intro']}\n{words['script']}\n{words['script_tips']}"))
+    replies.append(Reply(listing(directory.find(engine, need, where))))
+    if country is None:
+        replies.append(Reply(words["ask_country"]))
+    replies[-1].buttons = need_buttons(need)
     return replies
 
 
 class ActionSuggestTherapy(Action):
-    """Answers questions about therapy with the article's two therapy steps and real directories."""
+    """Answers therapy questions (couple, partner, low cost, online) with fitting, real options."""
 
     def name(self) -> str:
         return "action_suggest_therapy"
@@ -50,6 +78,28 @@ class ActionSuggestTherapy(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        abuse_disclosed = bool(tracker.get_slot("abuse_disclosed"))
-        send(dispatcher, therapy_replies(tracker.get_slot("partner_term"), abuse_disclosed))
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        need = NEEDS.get(intent) or tracker.get_slot("therapy_need") or "couple"
+        send(dispatcher, therapy_replies(
+            need,
+            tracker.get_slot("country"),
+            tracker.get_slot("partner_term"),
+            bool(tracker.get_slot("abuse_disclosed")),
+            directory_engine(),
+        ))
+        return [SlotSet("therapy_need", need)]
+
+
+class ActionNoteCountry(Action):
+    """Remembers the user's country, and answers the last therapy question again for it."""
+
+    def name(self) -> str:
+        return "action_note_country"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        if tracker.get_slot("therapy_need") and tracker.get_slot("country"):
+            return ActionSuggestTherapy().run(dispatcher, tracker, domain)
+        dispatcher.utter_message(text=therapy()["country_noted"])
         return []
