@@ -211,3 +211,16 @@ def test_stopping_and_safety_end_the_role_play(servers):
     assert "1-800-799-7233" in help_now
     # The role-play is over: the next message is not taken as a reply to the partner.
     assert "sounds like" not in text_of(user.says("hello"))
+
+
+def test_therapy_questions_get_real_options_that_fit_and_the_uk_is_answered(servers):
+    from actions.content import therapy
+
+    user = User()
+    cheap = text_of(user.says("i really can't afford therapy right now"))
+    assert "openpathcollective.org" in cheap
+    couple = text_of(user.says("should we try couples therapy?"))
+    assert therapy()["needs"]["couple"]["intro"] in couple
+    uk = text_of(user.says("i'm in the uk btw"))
+    assert therapy()["needs"]["couple"]["intro"] in uk
+    assert therapy()["ask_country"] not in uk
