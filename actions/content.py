@@ -1,4 +1,4 @@
-"""The article's content (content/coaching.yml) and support resources (content/resources.yml)."""
+"""The content files: the article's content, practice, therapy and safety wording, and resource facts."""
 
 from __future__ import annotations
 
@@ -29,8 +29,17 @@ def coaching() -> dict[str, Any]:
 
 @cache
 def resources() -> dict[str, Any]:
-    """Crisis lines and therapist directories, with the date they were last checked."""
-    return yaml.safe_load((CONTENT_DIR / "resources.yml").read_text(encoding="utf-8"))
+    """Crisis lines, therapist directories and emergency numbers, with the date they were checked.
+
+    content/directory.yml is the one place for these facts. Crisis answers read it straight from the
+    file, so they never depend on the database being reachable; the therapy directory is seeded from it.
+    """
+    return yaml.safe_load((CONTENT_DIR / "directory.yml").read_text(encoding="utf-8"))
+
+
+def service(name: str) -> dict[str, Any]:
+    """One resource of the directory file, by its name."""
+    return next(entry for entry in resources()["resources"] if entry["name"] == name)
 
 
 def pattern(name: str) -> dict[str, Any]:
@@ -71,8 +80,8 @@ def safety() -> dict[str, Any]:
 
 def hotline() -> str:
     """The domestic violence hotline in one line, for notes under other answers."""
-    line = resources()["crisis"]["abuse"][0]
-    return f"{line['name']}: {line['short']}"
+    line = service(safety()["lines"]["abuse"][0])
+    return f"{line['name']}, {line['reach']}"
 
 
 @cache

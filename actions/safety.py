@@ -8,8 +8,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.coaching import Reply, send
-from actions.content import resources, safety
+from actions.content import resources, safety, service
+from actions.replies import Reply, send
 
 # Steps never suggested once abuse or danger is disclosed: couples therapy is advised against
 # where there is abuse, and "it's not about you" must never excuse a partner's control.
@@ -24,10 +24,11 @@ KINDS = {
 
 def crisis_lines(kind: str) -> str:
     """The numbers for this kind of danger, the emergency number and help outside the US."""
-    crisis = resources()["crisis"]
-    services = crisis["self_harm"] if kind == "self_harm" else crisis["abuse"]
-    lines = [f"- {service['name']}: {service['reach']}" for service in services]
-    return "\n".join([*lines, crisis["emergency"], crisis["other_countries"]])
+    names = safety()["lines"]["self_harm" if kind == "self_harm" else "abuse"]
+    lines = [f"- {line['name']}: {line['reach']} — {line['good_for']}" for line in map(service, names)]
+    elsewhere = service(safety()["lines"]["elsewhere"])
+    outside = f"Outside the US: {elsewhere['name']}, {elsewhere['reach']}, {elsewhere['good_for']}."
+    return "\n".join([*lines, resources()["emergency"], outside])
 
 
 def safety_replies(kind: str) -> list[Reply]:

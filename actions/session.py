@@ -26,7 +26,7 @@ class ActionSessionStart(Action):
         events: list[EventType] = [SessionStarted()]
         if domain.get("session_config", {}).get("carry_over_slots_to_new_session", True):
             events += [SlotSet(name, value) for name, value in tracker.slots.items()]
-        emergency = resources()["crisis"]["emergency_number"]
+        emergency = resources()["emergency_number"]
         dispatcher.utter_message(text=phrase("intro", emergency=emergency))
         follow_up = open_store().take_follow_up(tracker.sender_id)
         if follow_up is not None and follow_up.step not in withheld_steps(tracker):
