@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
@@ -10,6 +11,7 @@ import yaml
 from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import create_engine, text
 
 from actions import store
 from actions.store import PROJECT_DIR
@@ -23,6 +25,29 @@ def coach_db(tmp_path, monkeypatch) -> store.CoachStore:
     store.open_store.cache_clear()
     yield store.open_store(url)
     store.open_store.cache_clear()
+
+
+POSTGRES = "postgresql://postgres@127.0.0.1:5432"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_store(request, tmp_path) -> store.CoachStore:
+    """A fresh, migrated coach database of each kind: SQLite, and PostgreSQL on 127.0.0.1:5432."""
+    if request.param == "sqlite":
+        coach_store = store.open_store.__wrapped__(f"sqlite:///{tmp_path / 'coach.db'}")
+        yield coach_store
+        coach_store.engine.dispose()
+        return
+    name = f"coach_test_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(f"{POSTGRES}/postgres", isolation_level="AUTOCOMMIT", future=True)
+    with admin.connect() as connection:
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    coach_store = store.open_store.__wrapped__(f"{POSTGRES}/{name}")
+    yield coach_store
+    coach_store.engine.dispose()
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE {name}"))
+    admin.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, func, inspect, select, text
+from sqlalchemy import func, inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -29,7 +29,7 @@ from actions.directory import (
     valid_reach,
     validate,
 )
-from actions.store import PROJECT_DIR, Base, migrate, open_store
+from actions.store import PROJECT_DIR, Base, migrate
 
 POSTGRES = "postgresql://postgres@127.0.0.1:5432"
 SOURCE = PROJECT_DIR.parent / "shared" / "source" / "resources.md"
@@ -39,24 +39,10 @@ HELPLINE = "Find A Helpline"
 GOTTMAN = "Gottman Referral Network"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def engine(request, tmp_path):
+@pytest.fixture()
+def engine(any_store):
     """A fresh, migrated, empty database of each kind."""
-    if request.param == "sqlite":
-        store = open_store.__wrapped__(f"sqlite:///{tmp_path / 'coach.db'}")
-        yield store.engine
-        store.engine.dispose()
-        return
-    name = f"directory_test_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(f"{POSTGRES}/postgres", isolation_level="AUTOCOMMIT", future=True)
-    with admin.connect() as connection:
-        connection.execute(text(f"CREATE DATABASE {name}"))
-    store = open_store.__wrapped__(f"{POSTGRES}/{name}")
-    yield store.engine
-    store.engine.dispose()
-    with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE {name}"))
-    admin.dispose()
+    return any_store.engine
 
 
 @pytest.fixture()

@@ -2,33 +2,19 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect
 
-from actions.store import FOLLOW_UP_AFTER, CoachStore, migrate, open_store, utcnow
+from actions.store import FOLLOW_UP_AFTER, CoachStore, migrate, utcnow
 
 POSTGRES = "postgresql://postgres@127.0.0.1:5432"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def coach_store(request, tmp_path):
-    """A fresh, migrated database of each kind."""
-    if request.param == "sqlite":
-        yield open_store.__wrapped__(f"sqlite:///{tmp_path / 'coach.db'}")
-        return
-    name = f"coach_test_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(f"{POSTGRES}/postgres", isolation_level="AUTOCOMMIT", future=True)
-    with admin.connect() as connection:
-        connection.execute(text(f"CREATE DATABASE {name}"))
-    store = open_store.__wrapped__(f"{POSTGRES}/{name}")
-    yield store
-    store.engine.dispose()
-    with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE {name}"))
-    admin.dispose()
+@pytest.fixture()
+def coach_store(any_store):
+    return any_store
 
 
 def test_migrations_create_the_table_and_can_run_twice(coach_store):
