@@ -31,7 +31,6 @@ from actions.directory import (
 )
 from actions.store import PROJECT_DIR, Base, migrate
 
-POSTGRES = "postgresql://postgres@127.0.0.1:5432"
 SOURCE = PROJECT_DIR.parent / "shared" / "source" / "resources.md"
 DIRECTORY_TABLES = {"resources", "resource_kinds"}
 

@@ -9,8 +9,6 @@ from sqlalchemy import inspect
 
 from actions.store import FOLLOW_UP_AFTER, CoachStore, migrate, utcnow
 
-POSTGRES = "postgresql://postgres@127.0.0.1:5432"
-
 
 @pytest.fixture()
 def coach_store(any_store):
