@@ -9,7 +9,7 @@ from rasa_sdk.events import ActionExecuted, EventType, Restarted, SessionStarted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.coaching import ActionNextStep, slot_list, withheld_steps
-from actions.content import pattern, resources, safety, step, step_names
+from actions.content import coaching, pattern, resources, safety, step, step_names
 from actions.replies import button, phrase, what_next_buttons
 from actions.store import open_store
 
@@ -117,7 +117,7 @@ class ActionSummarise(Action):
 
 
 class ActionGoodbye(Action):
-    """Says goodbye, with a summary when something was discussed."""
+    """Says goodbye; after a real conversation, with a summary and the article's closing thought."""
 
     def name(self) -> str:
         return "action_goodbye"
@@ -127,6 +127,7 @@ class ActionGoodbye(Action):
     ) -> list[EventType]:
         if slot_list(tracker, "patterns_discussed") or slot_list(tracker, "steps_offered"):
             dispatcher.utter_message(text=summary_text(tracker))
+            dispatcher.utter_message(text=" ".join(coaching()["closing_thought"]))
         dispatcher.utter_message(text=phrase("goodbye"))
         return []
 

@@ -8,7 +8,7 @@ from conftest import make_tracker, payloads, said, slots_set, texts
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from actions.content import pattern, safety, step
+from actions.content import coaching, pattern, safety, step
 from actions.replies import phrase
 from actions.session import (
     ActionAnswerOffer,
@@ -101,6 +101,7 @@ def test_goodbye_sums_up_when_something_was_discussed(dispatcher, domain):
     slots = {"patterns_discussed": ["giving_in"], "steps_chosen": ["boundaries"]}
     ActionGoodbye().run(dispatcher, make_tracker("goodbye", slots=slots), domain)
     assert pattern("giving_in")["label"] in said(dispatcher)
+    assert coaching()["closing_thought"][-1] in said(dispatcher)
     assert texts(dispatcher)[-1] == phrase("goodbye")
 
 
