@@ -170,6 +170,9 @@ class CoachStore:
         """Deletes every record of this person; returns how many rows went."""
         with Session(self.engine) as session, session.begin():
             removed = 0
-            for table in (ChosenStep, PracticeAttempt):
-                removed += session.execute(delete(table).where(table.sender_id == sender_id)).rowcount
+            # Every table that holds a person's records has a sender_id column; a new one is covered
+            # without anyone having to remember this method.
+            for table in Base.metadata.sorted_tables:
+                if "sender_id" in table.c:
+                    removed += session.execute(delete(table).where(table.c.sender_id == sender_id)).rowcount
             return removed

@@ -27,7 +27,9 @@ from actions.store import PROJECT_DIR, ChosenStep, CoachStore, open_store, utcno
 
 pytestmark = pytest.mark.model
 
-RASA_PORT, ACTIONS_PORT = 5105, 5155
+# Other checkouts on this machine may run these tests at once: each can choose its own ports.
+RASA_PORT = int(os.environ.get("TRUST_COACH_TEST_RASA_PORT", "5105"))
+ACTIONS_PORT = int(os.environ.get("TRUST_COACH_TEST_ACTIONS_PORT", "5155"))
 BIN = Path(sys.executable).parent
 
 
