@@ -12,8 +12,10 @@ import sqlite3
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -50,6 +52,23 @@ def wait_for(url: str, process: subprocess.Popen, seconds: int = 240) -> None:
 class Servers:
     store: CoachStore  # the coach's database the action server writes to
     tracker_db: Path  # Rasa's tracker store
+    log: Path  # what both servers printed
+    start_actions: Callable[[], subprocess.Popen]
+    actions: subprocess.Popen
+
+    def stop_actions(self) -> None:
+        self.actions.terminate()
+        self.actions.wait(timeout=30)
+
+    def restart_actions(self) -> None:
+        self.actions = self.start_actions()
+        wait_for(f"http://127.0.0.1:{ACTIONS_PORT}/health", self.actions)
+
+    def events(self, sender: str) -> list[str]:
+        """The types of the events Rasa keeps for this sender, oldest first."""
+        with sqlite3.connect(self.tracker_db) as connection:
+            query = "SELECT type_name FROM events WHERE sender_id = ? ORDER BY id"
+            return [row[0] for row in connection.execute(query, (sender,))]
 
     def move_back(self, sender: str, days: int) -> None:
         """Makes this user's conversation and choices look days old, as if they had been away."""
@@ -79,21 +98,27 @@ def servers(tmp_path_factory):
     )
     env = {**os.environ, "TRUST_COACH_DB_URL": coach_url, "TF_CPP_MIN_LOG_LEVEL": "2"}
     log = open(folder / "servers.log", "w")
-    actions = subprocess.Popen(
-        [BIN / "rasa", "run", "actions", "--actions", "actions", "--port", str(ACTIONS_PORT)],
-        cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
+
+    def start_actions() -> subprocess.Popen:
+        return subprocess.Popen(
+            [BIN / "rasa", "run", "actions", "--actions", "actions", "--port", str(ACTIONS_PORT)],
+            cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+
+    actions = start_actions()
     rasa = subprocess.Popen(
         [BIN / "rasa", "run", "--model", "models/trust-coach.tar.gz", "--endpoints", str(endpoints),
          "--credentials", "credentials.yml", "--port", str(RASA_PORT)],
         cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
+    servers = Servers(open_store(coach_url), folder / "tracker.db", folder / "servers.log", start_actions,
+                      actions)
     try:
         wait_for(f"http://127.0.0.1:{ACTIONS_PORT}/health", actions)
         wait_for(f"http://127.0.0.1:{RASA_PORT}/", rasa)
-        yield Servers(open_store(coach_url), folder / "tracker.db")
+        yield servers
     finally:
-        for process in (rasa, actions):
+        for process in (rasa, servers.actions):
             process.terminate()
             process.wait(timeout=30)
         log.close()
@@ -107,13 +132,16 @@ class User:
         self.sender = f"test-{uuid.uuid4().hex[:10]}"
 
     def says(self, message: str) -> list[dict]:
-        body = json.dumps({"sender": self.sender, "message": message}).encode()
-        request = urllib.request.Request(
-            f"http://127.0.0.1:{RASA_PORT}/webhooks/rest/webhook", body,
-            {"Content-Type": "application/json"},
-        )
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return json.load(response)
+        return post(json.dumps({"sender": self.sender, "message": message}).encode())
+
+
+def post(body: bytes) -> list[dict]:
+    """Sends a raw request body to the REST channel; raises HTTPError for a 4xx or 5xx."""
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{RASA_PORT}/webhooks/rest/webhook", body, {"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.load(response)
 
 
 def text_of(replies: list[dict]) -> str:
@@ -226,3 +254,122 @@ def test_therapy_questions_get_real_options_that_fit_and_the_uk_is_answered(serv
     uk = text_of(user.says("i'm in the uk btw"))
     assert therapy()["needs"]["couple"]["intro"] in uk
     assert therapy()["ask_country"] not in uk
+
+
+def insight(name: str) -> str:
+    """The start of the first insight for this response, as it appears in the answer."""
+    return pattern(name)["insight"][0].split("{partner}")[0]
+
+
+def test_deleting_my_data_leaves_nothing_of_me_and_nothing_of_anyone_else_goes(servers):
+    someone_else = User()
+    someone_else.says('/choose_step{"step": "tell_truth"}')
+    user = User()
+    user.says("i get so angry when she checks my phone")
+    user.says('/choose_step{"step": "not_about_you"}')
+    assert servers.store.chosen_steps(user.sender) and servers.events(user.sender)
+
+    asked = user.says("please delete everything you have on me")
+    assert "can't be undone" in text_of(asked) and payloads_of(asked) == ["/affirm", "/deny"]
+    done = user.says("/affirm")
+    assert "deleted" in text_of(done)
+    assert any(reply.get("custom", {}).get("conversation_deleted") for reply in done)
+
+    assert servers.events(user.sender) == []
+    assert servers.store.chosen_steps(user.sender) == []
+    assert servers.store.chosen_steps(someone_else.sender) == ["tell_truth"]
+    assert servers.events(someone_else.sender)
+    # Coming back, the person starts afresh.
+    assert "automated coach" in user.says("hi")[0]["text"]
+
+
+def test_changing_ones_mind_about_deleting_keeps_everything(servers):
+    user = User()
+    user.says('/choose_step{"step": "tell_truth"}')
+    user.says("delete my data")
+    assert "haven't deleted anything" in text_of(user.says("/deny"))
+    assert servers.store.chosen_steps(user.sender) == ["tell_truth"]
+
+
+@pytest.mark.parametrize("message", [
+    "mi novio no confía en mí y no sé qué hacer",
+    "mon mari pense que je lui mens tout le temps",
+    "Мой муж мне не доверяет",
+])
+def test_another_language_is_told_english_only_with_the_crisis_numbers(servers, message):
+    said = text_of(User().says(message))
+    assert "only understand and answer in English" in said
+    assert "988" in said and "1-800-799-7233" in said
+
+
+@pytest.mark.parametrize("message, answer", [
+    ("", "didn't get any words"),
+    ("   \n ", "didn't get any words"),
+    ("\x00\x01\x02", "couldn't read that message"),
+    ("😡😡😡", "only read words"),
+    ("x" * 10_001, "10,000 characters"),
+])
+def test_bad_input_gets_a_clear_friendly_answer_and_the_conversation_goes_on(servers, message, answer):
+    user = User()
+    user.says("hi")
+    assert answer in text_of(user.says(message))
+    assert insight("angry") in text_of(user.says("I lose it and yell at him"))
+
+
+def test_html_and_a_long_message_are_read_like_any_other(servers):
+    story = "i keep telling him i love him and that nothing is going on, again and again. " * 125
+    assert 9_000 < len(story) <= 10_000
+    assert insight("reassuring") in text_of(User().says(story))
+    said = text_of(User().says("<img src=x onerror=alert(1)> i keep promising him nothing is going on"))
+    assert insight("reassuring") in said
+
+
+@pytest.mark.parametrize("body", [
+    b"{not json",
+    b"[1, 2, 3]",
+    b'"just a string"',
+    b'{"message": "hi"}',
+    b'{"sender": 42, "message": "hi"}',
+    b'{"sender": "", "message": "hi"}',
+    b'{"sender": "ana", "message": 7}',
+    b'{"sender": "ana", "message": ["hi"]}',
+    b'{"sender": "ana", "message": "hi", "metadata": "x"}',
+    b"\xff\xfe\x00binary",
+])
+def test_malformed_requests_get_a_4xx_and_the_server_carries_on(servers, body):
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        post(body)
+    assert 400 <= refused.value.code < 500
+    assert User().says("hi")
+
+
+def test_a_sender_flooding_messages_is_asked_to_slow_down(servers):
+    from concurrent.futures import ThreadPoolExecutor
+
+    user = User()
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        replies = list(pool.map(lambda n: text_of(user.says(f"message number {n}")), range(40)))
+    slowed = [reply for reply in replies if "faster than I can read" in reply]
+    assert slowed and len(slowed) < 40
+    assert all(reply.strip() for reply in replies)  # every message got an answer
+    assert "faster than I can read" not in text_of(User().says("hi"))  # others are not held back
+
+
+def test_with_the_action_server_down_the_user_hears_trouble_and_numbers_then_carries_on(servers):
+    user = User()
+    user.says("hi")
+    servers.stop_actions()
+    try:
+        down = text_of(user.says("I lose it and yell at him"))
+        assert "trouble on my side" in down and "988" in down
+    finally:
+        servers.restart_actions()
+    assert insight("angry") in text_of(user.says("I lose it and yell at him"))
+
+
+def test_the_logs_never_contain_what_people_wrote(servers):
+    marker = "zanzibar-parrot-marmalade"
+    user = User()
+    user.says(f"i keep telling him about {marker} and that i love him")
+    user.says(f"{marker} " * 3000)
+    assert marker not in servers.log.read_text()

@@ -1,0 +1,1 @@
+"""Trust Coach's input channels: Rasa's REST and socket.io channels, with the coach's checks."""
