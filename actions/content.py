@@ -94,3 +94,9 @@ def practice() -> dict[str, Any]:
 def therapy() -> dict[str, Any]:
     """How the coach talks about therapy and suggests it to a partner (content/therapy.yml)."""
     return yaml.safe_load((CONTENT_DIR / "therapy.yml").read_text(encoding="utf-8"))
+
+
+@cache
+def exercises() -> dict[str, Any]:
+    """The guided exercises: questions, the answers they understand, results and plans."""
+    return yaml.safe_load((CONTENT_DIR / "exercises.yml").read_text(encoding="utf-8"))
