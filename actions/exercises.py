@@ -266,6 +266,19 @@ def sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
+QUESTION_WORDS = ("who", "what", "where", "when", "why", "how", "are", "do", "did", "is", "were", "was",
+                  "have", "can", "will", "would")
+
+
+def quoted(words_said: str) -> str:
+    """What the partner says, as a line of speech: a capital, and a question mark if it asks."""
+    line = words_said.strip()
+    if line.endswith((".", "!", "?")):
+        return line[:1].upper() + line[1:]
+    asks = normalise(line).split(" ")[0] in QUESTION_WORDS
+    return sentence(line)[:-1] + ("?" if asks else ".")
+
+
 # "I didn't tell her that I had lunch with Sam" says the fact in its second half.
 UNSAID = re.compile(
     r"^i\s+(?:usually\s+|often\s+|sometimes\s+)?(?:didn'?t|did not|don'?t|do not|never|wouldn'?t|would not)"
@@ -373,7 +386,7 @@ def question(name: str, slot: str, answers: dict[str, Any], partner_term: str | 
     content = exercise(name)["questions"][slot]
     values = shown(name, answers)
     if slot == "fear_answer":
-        values["accusation_words"] = sentence(values["accusation_words"])
+        values["accusation_words"] = quoted(values["accusation_words"])
     text = fill(content["text"], partner_term).format(**values)
     options = content.get("buttons", [])
     if slot == "love_idea":
