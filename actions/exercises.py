@@ -13,7 +13,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.coaching import step_replies, withheld_steps
-from actions.content import coaching, exercises, fill, safety
+from actions.content import coaching, exercises, fill, partner_phrase, safety
 from actions.replies import Reply, button, send, what_next_buttons
 from actions.store import SavedPlan, open_store
 
@@ -146,8 +146,11 @@ def read_answer(name: str, slot: str, text: str, intent: str | None = None) -> t
     if slot == "accusation_words":
         return (clean(text), None) if word_count(text) >= 2 else (None, hint(name, "too_short"))
     if slot == "fear_behind":
+        # Kept in the user's words ("that I'll leave"); the coach says it back as "that you'll leave".
         chosen = pick(text, list(content["fears"]))
-        return (content["fears"][chosen] if chosen else clean(text).rstrip(".")), None
+        if chosen:
+            return chosen[:1].lower() + chosen[1:], None
+        return (clean(text).rstrip("."), None) if word_count(text) >= 2 else (None, words("pick_or_own"))
     if slot == "fear_answer":
         if word_count(text) < 3:
             return None, hint(name, "too_short")
@@ -245,6 +248,9 @@ def shown(name: str, answers: dict[str, Any]) -> dict[str, str]:
         values["boundary_feeling"] = content["feelings"].get(feeling, feeling)
     if name == "tell_truth":
         values["script"] = truth_script(values["truth_left_out"], values["truth_details"])
+    for slot in ("truth_when", "love_when"):  # "Tonight" from a button reads "(tonight)" in a sentence
+        if values.get(slot):
+            values[slot] = values[slot][:1].lower() + values[slot][1:]
     return values
 
 
@@ -252,9 +258,14 @@ def fields(template: str) -> set[str]:
     return {field_name for _, field_name, _, _ in Formatter().parse(template) if field_name}
 
 
+def in_my_words(template: str, partner_term: str | None) -> str:
+    """A plan speaks as the user: "my wife", not "your wife"."""
+    return template.replace("{partner}", "my" + partner_phrase(partner_term).removeprefix("your"))
+
+
 def render(template: str, values: dict[str, str], partner_term: str | None) -> str | None:
-    """A template with the user's answers; None if an answer it needs was never given."""
-    template = fill(template, partner_term)
+    """A plan's line with the user's answers; None if an answer it needs was never given."""
+    template = in_my_words(template, partner_term)
     if any(not values.get(name) for name in fields(template)):
         return None
     return template.format(**values)
@@ -318,7 +329,7 @@ def is_complete(name: str, answers: dict[str, Any]) -> bool:
 
 
 def plan_title(name: str, partner_term: str | None = None) -> str:
-    return fill(exercise(name)["title"], partner_term)
+    return in_my_words(exercise(name)["title"], partner_term)
 
 
 def plan_lines(name: str, answers: dict[str, Any], partner_term: str | None = None) -> list[str]:
@@ -387,6 +398,8 @@ def question(name: str, slot: str, answers: dict[str, Any], partner_term: str | 
     values = shown(name, answers)
     if slot == "fear_answer":
         values["accusation_words"] = quoted(values["accusation_words"])
+        fears = {fear.lower(): said for fear, said in exercise(name)["fears"].items()}
+        values["fear_behind"] = fears.get(values["fear_behind"].lower(), values["fear_behind"])
     text = fill(content["text"], partner_term).format(**values)
     options = content.get("buttons", [])
     if slot == "love_idea":
@@ -476,7 +489,8 @@ class ValidateExerciseForm(FormValidationAction, ABC):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         events: list[EventType] = []
         for slot, value in tracker.slots_to_validate().items():
-            if slot not in EXERCISES[self.exercise]:
+            # Only answers are read: the slots emptied when the exercise starts come through here too.
+            if slot not in EXERCISES[self.exercise] or value is None:
                 continue
             check = check_answer(self.exercise, slot, value, answers, intent)
             for text in check.say:

@@ -50,7 +50,7 @@ WALKTHROUGHS: dict[str, list[tuple[str, Any]]] = {
     ],
     "not_about_you": [
         ("who were you really with tonight", "who were you really with tonight"),
-        ("That I'll leave", "that you'll leave"),
+        ("That I'll leave", "that I'll leave"),
         ("you're scared i'll leave, and i'm staying. i was at the gym",
          "you're scared i'll leave, and i'm staying. i was at the gym"),
     ],
@@ -280,7 +280,7 @@ def test_a_finished_exercise_saves_and_shows_a_plan_with_a_download(name, domain
 def test_the_plan_keeps_the_users_own_words(domain, coach_db):
     dispatcher = finish("not_about_you", walked("not_about_you"), domain)
     text = download_of(dispatcher)["text"]
-    assert "who were you really with tonight" in text and "that you'll leave" in text
+    assert "who were you really with tonight" in text and "that I'll leave" in text
     assert "i was at the gym" in text
 
 
@@ -369,8 +369,35 @@ def test_each_question_quotes_the_users_earlier_answers(dispatcher, domain):
     from actions.exercises import ASK_ACTIONS
 
     ask = next(action() for action in ASK_ACTIONS if action().name() == "action_ask_fear_answer")
-    slots = {"accusation_words": "who were you with", "fear_behind": "that you'll leave",
+    slots = {"accusation_words": "who were you with", "fear_behind": "that I'll leave",
              "partner_term": "wife"}
     ask.run(dispatcher, make_tracker(slots=slots), domain)
     assert '"Who were you with?"' in said(dispatcher) and "that you'll leave" in said(dispatcher)
     assert "your wife" in said(dispatcher)
+
+
+def test_a_plan_speaks_as_the_user():
+    clear = {"values_check": "yes", "honesty_check": "yes", "hiding_check": "no"}
+    lines = plan_lines("motivations", clear, "wife")
+    assert any("my wife" in line for line in lines) and not any("your wife" in line for line in lines)
+    truth = plan_lines("tell_truth", {"truth_left_out": "the concert cost 80", "truth_details": "-",
+                                      "truth_when": "Tonight"}, "wife")
+    assert truth[0].startswith("Tell my wife (tonight)")
+
+
+def test_the_emptied_answers_at_the_start_are_not_read_as_answers(domain):
+    """Starting an exercise empties its slots; the form passes those to validation, with no answer."""
+    tracker = form_tracker("not_about_you", "accusation_words", "x")
+    tracker.events = [{"event": "slot", "name": slot, "value": None} for slot in EXERCISES["not_about_you"]]
+    tracker.slots.update({slot: None for slot in EXERCISES["not_about_you"]})
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ValidateNotAboutYouForm().run(dispatcher, tracker, domain))
+    assert dispatcher.messages == [] and all(event["value"] is None for event in events)
+
+
+def test_a_fear_is_picked_by_its_button_or_said_in_a_few_words(domain):
+    assert validate("not_about_you", "fear_behind", "3", domain)[0]["fear_behind"] == "that I'm lying to them"
+    own = validate("not_about_you", "fear_behind", "she thinks I'll get bored of her", domain)[0]
+    assert own["fear_behind"] == "she thinks I'll get bored of her"
+    values, dispatcher = validate("not_about_you", "fear_behind", "ok", domain)
+    assert values["fear_behind"] is None and texts(dispatcher) == [words("pick_or_own")]
