@@ -401,3 +401,10 @@ def test_a_fear_is_picked_by_its_button_or_said_in_a_few_words(domain):
     assert own["fear_behind"] == "she thinks I'll get bored of her"
     values, dispatcher = validate("not_about_you", "fear_behind", "ok", domain)
     assert values["fear_behind"] is None and texts(dispatcher) == [words("pick_or_own")]
+
+
+def test_the_boundaries_planner_asks_about_each_area_the_user_named():
+    from actions.exercises import question
+
+    asked = question("boundaries", "boundary_needs", {"boundary_areas": "friends,social_media,check_ins"}, None)
+    assert "friends, social media and check-ins" in asked.text
