@@ -406,5 +406,6 @@ def test_a_fear_is_picked_by_its_button_or_said_in_a_few_words(domain):
 def test_the_boundaries_planner_asks_about_each_area_the_user_named():
     from actions.exercises import question
 
-    asked = question("boundaries", "boundary_needs", {"boundary_areas": "friends,social_media,check_ins"}, None)
+    areas = {"boundary_areas": "friends,social_media,check_ins"}
+    asked = question("boundaries", "boundary_needs", areas, None)
     assert "friends, social media and check-ins" in asked.text
