@@ -111,8 +111,11 @@ class TrustCoachSocketIO(SocketIOInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         socketio_webhook = super().blueprint(on_new_message)
         sio: AsyncServer = self.sio
-        # Rasa leaves origin checks off; python-socketio refuses other origins once it has a list.
+        # Rasa leaves origin checks off; python-engineio refuses other origins once it has a list.
+        # Its CORS headers stay off: `rasa run --cors` (Sanic-CORS) already sends them, and a
+        # browser rejects a response that has them twice.
         sio.eio.cors_allowed_origins = allowed_origins()
+        sio.eio._cors_headers = lambda environ: []
         namespace = self.namespace
 
         def agent_of(sid: str) -> Any:

@@ -9,9 +9,12 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
+import urllib.error
+import urllib.request
 import uuid
 
 import pytest
+from rasa.server import configure_cors
 from rasa.shared.core.events import ActionExecuted, BotUttered, Restarted, SessionStarted, UserUttered
 from sanic import Sanic
 from servers import SocketChat
@@ -46,10 +49,13 @@ def channel_url():
 
     async def serve() -> None:
         app = Sanic(f"channel_test_{uuid.uuid4().hex[:8]}")
+        configure_cors(app, [ORIGIN])  # as `rasa run --cors ORIGIN` does
         channel = TrustCoachSocketIO.from_credentials({"session_persistence": True})
         app.blueprint(channel.blueprint(echo), url_prefix="/webhooks/socketio")
         server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True)
         await server.startup()
+        await server.before_start()  # Sanic-CORS sets itself up here
+        await server.after_start()
         started.set()
 
     def run() -> None:
@@ -100,6 +106,22 @@ def test_only_the_configured_origins_may_connect(channel_url):
             await SocketChat(channel_url, "http://evil.example").connect(None)
 
     asyncio.run(test())
+
+
+def test_the_allowed_origin_gets_one_set_of_cors_headers_for_polling(channel_url):
+    # Browsers refuse a response with two Access-Control-Allow-Origin headers.
+    def allow_origin_headers(origin: str) -> list[str]:
+        request = urllib.request.Request(f"{channel_url}/socket.io/?EIO=4&transport=polling",
+                                         headers={"Origin": origin})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.headers.get_all("Access-Control-Allow-Origin") or []
+        except urllib.error.HTTPError as refused:
+            assert refused.code == 400
+            return refused.headers.get_all("Access-Control-Allow-Origin") or []
+
+    assert allow_origin_headers(ORIGIN) == [ORIGIN]
+    assert allow_origin_headers("http://evil.example") == []
 
 
 def test_origins_come_from_the_environment_with_the_demo_page_by_default(monkeypatch):
