@@ -133,6 +133,9 @@ class TrustCoachSocketIO(SocketIOInput):
             agent = agent_of(sid)
             if self.session_persistence and agent is not None:
                 await self._open_session(agent, sid, session_id)
+            else:
+                # Nothing to replay, but the widget waits for this before it sends anything.
+                await sio.emit(HISTORY_EVENT, [], room=sid, namespace=namespace)
 
         async def handle_message(sid: str, data: dict) -> dict[str, Any]:
             sender_id = data.get("session_id") if self.session_persistence else sid
