@@ -200,5 +200,8 @@ class SocketChat:
             data["message_id"] = message_id
         return await self.client.call("user_uttered", data, timeout=60)
 
+    async def forget(self, session_id: str) -> Any:
+        return await self.client.call("forget_conversation", {"session_id": session_id}, timeout=60)
+
     async def close(self) -> None:
         await self.client.eio.disconnect(abort=True)
