@@ -224,17 +224,18 @@ class ChatWidget {
     this.log.replaceChildren();
     this.replies.replaceChildren();
     const known = new Set();
-    let last = null;
+    let replies = [];
     for (const message of messages) {
       if (message.sender === "user") {
         known.add(message.message_id);
         this.addUserItem(message.text);
+        replies = [];
       } else {
         this.addBotItem(message);
+        if (message.quick_replies?.length) replies = message.quick_replies;
       }
-      last = message;
     }
-    if (last && last.sender === "bot") this.showReplies(last.quick_replies);
+    this.showReplies(replies);
     this.outbox = this.outbox.filter((entry) => !known.has(entry.id));
     for (const entry of this.outbox) {
       if (entry.text != null) entry.item = this.addUserItem(entry.text);
@@ -335,9 +336,10 @@ class ChatWidget {
 
   // --- Receiving ---
 
+  // The suggested replies stay until the person answers, even if more messages follow them.
   receive(message) {
     this.addBotItem(message);
-    this.showReplies(message.quick_replies);
+    if (message.quick_replies?.length) this.showReplies(message.quick_replies);
     this.scrollDown();
   }
 
