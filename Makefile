@@ -13,7 +13,7 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 export PYTHONWARNINGS ?= ignore::DeprecationWarning
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 
-.PHONY: help setup train run chat resources test test-unit lint clean
+.PHONY: help setup train run chat resources purge test test-unit lint clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -42,6 +42,10 @@ chat: | $(VENV)/.installed ## Talk to the running assistant in this terminal (af
 resources: | $(VENV)/.installed ## Import or update the therapy directory: make resources FILE=path.yml
 	@test -n "$(FILE)" || { echo "usage: make resources FILE=path/to/resources.yml"; exit 2; }
 	$(BIN)/python scripts/import_resources.py "$(FILE)"
+
+purge: | $(VENV)/.installed ## Delete conversations idle for more than DAYS days: make purge DAYS=30
+	@test -n "$(DAYS)" || { echo "usage: make purge DAYS=30"; exit 2; }
+	$(BIN)/python scripts/purge.py "$(DAYS)"
 
 test: $(MODEL) $(WIDGET) ## Run the whole suite: unit tests, validation, stories, NLU, end-to-end, browser
 	$(BIN)/python -m pytest -m "not model and not browser" -q

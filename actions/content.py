@@ -37,6 +37,12 @@ def resources() -> dict[str, Any]:
     return yaml.safe_load((CONTENT_DIR / "directory.yml").read_text(encoding="utf-8"))
 
 
+@cache
+def input_wording() -> dict[str, Any]:
+    """What the coach says about a message itself: empty, unreadable, too long, too fast, not English."""
+    return yaml.safe_load((CONTENT_DIR / "input.yml").read_text(encoding="utf-8"))
+
+
 def service(name: str) -> dict[str, Any]:
     """One resource of the directory file, by its name."""
     return next(entry for entry in resources()["resources"] if entry["name"] == name)
@@ -94,3 +100,9 @@ def practice() -> dict[str, Any]:
 def therapy() -> dict[str, Any]:
     """How the coach talks about therapy and suggests it to a partner (content/therapy.yml)."""
     return yaml.safe_load((CONTENT_DIR / "therapy.yml").read_text(encoding="utf-8"))
+
+
+@cache
+def privacy() -> dict[str, Any]:
+    """What the coach says when someone asks it to delete what it keeps (content/privacy.yml)."""
+    return yaml.safe_load((CONTENT_DIR / "privacy.yml").read_text(encoding="utf-8"))

@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.content import resources, safety, service
+from actions.content import input_wording, resources, safety, service
 from actions.replies import Reply, send
 
 # Steps never suggested once abuse or danger is disclosed: couples therapy is advised against
@@ -29,6 +29,16 @@ def crisis_lines(kind: str) -> str:
     elsewhere = service(safety()["lines"]["elsewhere"])
     outside = f"Outside the US: {elsewhere['name']}, {elsewhere['reach']}, {elsewhere['good_for']}."
     return "\n".join([*lines, resources()["emergency"], outside])
+
+
+def crisis_summary() -> str:
+    """Every crisis line in a short list, for answers that can't tell what the person needs."""
+    lines = safety()["lines"]
+    names = [lines["self_harm"][0], lines["abuse"][0], lines["self_harm"][1]]
+    numbers = [f"- {line['name']}: {line['reach']}" for line in map(service, names)]
+    elsewhere = service(lines["elsewhere"])
+    outside = f"- Outside the US: {elsewhere['name']}, {elsewhere['reach']}"
+    return "\n".join([input_wording()["help"], resources()["emergency"], *numbers, outside])
 
 
 def safety_replies(kind: str) -> list[Reply]:

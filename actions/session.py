@@ -9,7 +9,8 @@ from rasa_sdk.events import ActionExecuted, EventType, Restarted, SessionStarted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.coaching import ActionNextStep, slot_list, withheld_steps
-from actions.content import coaching, pattern, resources, safety, step, step_names
+from actions.content import coaching, pattern, privacy, resources, safety, step, step_names
+from actions.privacy import delete_everything
 from actions.replies import button, phrase, what_next_buttons
 from actions.store import open_store
 
@@ -133,7 +134,8 @@ class ActionGoodbye(Action):
 
 
 class ActionAnswerOffer(Action):
-    """Takes a yes or no to what the coach last offered: another step, the five responses, to talk on."""
+    """Takes a yes or no to what the coach last offered: another step, the five responses, to talk on,
+    or deleting everything."""
 
     def name(self) -> str:
         return "action_answer_offer"
@@ -144,8 +146,10 @@ class ActionAnswerOffer(Action):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         offer = tracker.get_slot("offer")
         if intent == "deny":
-            dispatcher.utter_message(text=phrase("no_problem"))
+            dispatcher.utter_message(text=privacy()["kept"] if offer == "delete" else phrase("no_problem"))
             return [SlotSet("offer", None)]
+        if offer == "delete":
+            return delete_everything(dispatcher, tracker)
         if offer == "next_step":
             return ActionNextStep().run(dispatcher, tracker, domain)
         if offer == "keep_talking":

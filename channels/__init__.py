@@ -1,1 +1,1 @@
-"""Rasa input channels of Trust Coach: the website chat widget's socket.io channel, and privacy."""
+"""Trust Coach's input channels: Rasa's REST and socket.io channels, with the coach's checks."""

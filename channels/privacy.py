@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from typing import TYPE_CHECKING
 
 from rasa.core.tracker_store import (
@@ -13,7 +14,7 @@ from rasa.core.tracker_store import (
     SQLTrackerStore,
     TrackerStore,
 )
-from sqlalchemy import delete
+from sqlalchemy import delete, func, select
 
 from actions.store import CoachStore, open_store
 
@@ -64,3 +65,25 @@ def delete_tracker(tracker_store: TrackerStore, sender_id: str) -> int:
         f"Deleting a conversation is not supported for {type(tracker_store).__name__}; "
         "use the SQL or in-memory tracker store."
     )
+
+
+def unwrap(tracker_store: TrackerStore) -> TrackerStore:
+    """The tracker store that holds the data: Rasa wraps stores without async methods."""
+    return tracker_store._tracker_store if isinstance(tracker_store, AwaitableTrackerStore) else tracker_store
+
+
+def purge_older_than(tracker_store: TrackerStore, coach_store: CoachStore, days: float) -> list[str]:
+    """Deletes every conversation whose latest event is older than `days`, with the coach's records
+    for it; returns the senders whose conversations went."""
+    store = unwrap(tracker_store)
+    if not isinstance(store, SQLTrackerStore):
+        raise CannotForget(f"Purging is supported for the SQL tracker store, not {type(store).__name__}.")
+    events = store.SQLEvent
+    cutoff = time.time() - days * 86400
+    idle = select(events.sender_id).group_by(events.sender_id).having(func.max(events.timestamp) < cutoff)
+    with store.session_scope() as session:
+        senders = list(session.scalars(idle))
+    for sender_id in senders:
+        delete_tracker(store, sender_id)
+        coach_store.forget(sender_id)
+    return senders

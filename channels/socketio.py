@@ -14,6 +14,8 @@ Additions, as socket.io events beside Rasa's protocol, so any Rasa socket.io cli
   again, so a widget that resends after a lost connection never says anything twice;
 - `forget_conversation` deletes the conversation and the coach's records (channels/privacy.py).
 
+Every message passes the coach's checks first (channels/guard.py), as on the REST channel.
+
 Only the origins in TRUST_COACH_ORIGINS (space- or comma-separated) may connect.
 """
 
@@ -29,9 +31,10 @@ from typing import Any
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from rasa.shared.core.events import BotUttered, Restarted, UserUttered
-from sanic import Blueprint
+from sanic import Blueprint, Sanic
 from socketio import AsyncServer
 
+from channels.guard import RateLimit, guarded
 from channels.privacy import CannotForget, forget_conversation
 
 logger = logging.getLogger(__name__)
@@ -117,12 +120,22 @@ class TrustCoachSocketIO(SocketIOInput):
         sio.eio.cors_allowed_origins = allowed_origins()
         sio.eio._cors_headers = lambda environ: []
         namespace = self.namespace
+        self.server: Sanic | None = None
 
-        def agent_of(sid: str) -> Any:
-            # The Rasa app's agent, reached through the request that opened this connection.
-            request = sio.get_environ(sid, namespace=namespace).get("sanic.request")
-            agent = getattr(request.app.ctx, "agent", None) if request else None
+        @socketio_webhook.listener("before_server_start")
+        async def remember_server(server: Sanic, _: Any) -> None:
+            self.server = server  # the agent, and so the tracker store, hangs off it
+
+        def ready_agent() -> Any:
+            agent = getattr(self.server.ctx, "agent", None) if self.server else None
             return agent if agent is not None and agent.is_ready() else None
+
+        async def forget_after_reply(sender_id: str) -> None:
+            # The person asked the assistant itself to delete everything (actions/privacy.py).
+            if ready_agent() is not None:
+                await forget_conversation(ready_agent(), sender_id)
+
+        checked = guarded(on_new_message, forget_after_reply, RateLimit())
 
         async def session_request(sid: str, data: dict | None) -> None:
             data = data or {}
@@ -130,7 +143,7 @@ class TrustCoachSocketIO(SocketIOInput):
             if self.session_persistence:
                 await _maybe_await(sio.enter_room(sid, session_id, namespace=namespace))
             await sio.emit("session_confirm", session_id, room=sid, namespace=namespace)
-            agent = agent_of(sid)
+            agent = ready_agent()
             if self.session_persistence and agent is not None:
                 await self._open_session(agent, sid, session_id)
             else:
@@ -142,7 +155,7 @@ class TrustCoachSocketIO(SocketIOInput):
             if not sender_id:
                 logger.warning("A message without a session_id was ignored (session persistence is on).")
                 return {"handled": False}
-            agent = agent_of(sid)
+            agent = ready_agent()
             message_id = data.get("message_id")
             message = UserMessage(
                 data.get("message", ""),
@@ -152,21 +165,19 @@ class TrustCoachSocketIO(SocketIOInput):
                 metadata=data.get(self.metadata_key) or {},
                 message_id=message_id,
             )
-            if agent is None:
-                await on_new_message(message)
-                return {"handled": True}
-            # Checked and handled under the conversation's lock, so a message sent twice in a
-            # race is still handled once.
-            async with agent.lock_store.lock(sender_id):
-                if message_id and await self._already_handled(agent, sender_id, message_id):
-                    logger.debug("Message %s was handled before; not again.", message_id)
-                else:
-                    await agent.processor.handle_message(message)
+            if message_id and agent is not None:
+                # The browser resends what it has no acknowledgement for; the first copy may have
+                # been handled. (Checked under the conversation's lock, which handling a message
+                # holds too, so a copy still being handled is seen once it is done.)
+                async with agent.lock_store.lock(sender_id):
+                    if await self._already_handled(agent, sender_id, message_id):
+                        return {"handled": True}
+            await checked(message)
             return {"handled": True}
 
         async def forget(sid: str, data: dict | None) -> dict[str, Any]:
             session_id = (data or {}).get("session_id")
-            agent = agent_of(sid)
+            agent = ready_agent()
             if not session_id or agent is None:
                 return {"forgotten": False}
             try:

@@ -64,14 +64,13 @@ class Servers:
             **os.environ, "TRUST_COACH_DB_URL": self.coach_url, "TF_CPP_MIN_LOG_LEVEL": "2",
             "TRUST_COACH_ORIGINS": origin,
         }
-        self.log = open(folder / "servers.log", "a")
+        self.log = folder / "servers.log"  # what the servers printed
+        self._log_file = open(self.log, "a")
         self.actions = self.demo = self.rasa = None
         self.store = open_store(self.coach_url)  # the coach's database the action server writes to
 
     def start(self) -> None:
-        self.actions = self._start(
-            ["rasa", "run", "actions", "--actions", "actions", "--port", str(ACTIONS_PORT)]
-        )
+        self.start_actions()
         self.demo = self._start(
             ["python", "scripts/serve_demo.py", "--port", str(DEMO_PORT), "--rasa-url", RASA_URL]
         )
@@ -79,10 +78,23 @@ class Servers:
         wait_for(f"http://127.0.0.1:{ACTIONS_PORT}/health", self.actions)
         wait_for(DEMO_URL, self.demo)
 
+    def start_actions(self) -> None:
+        self.actions = self._start(
+            ["rasa", "run", "actions", "--actions", "actions", "--port", str(ACTIONS_PORT)]
+        )
+
+    def stop_actions(self) -> None:
+        self.actions.terminate()
+        self.actions.wait(timeout=30)
+
+    def restart_actions(self) -> None:
+        self.start_actions()
+        wait_for(f"http://127.0.0.1:{ACTIONS_PORT}/health", self.actions)
+
     def _start(self, command: list[str]) -> subprocess.Popen:
         return subprocess.Popen(
             [BIN / command[0], *command[1:]], cwd=PROJECT_DIR, env=self.env,
-            stdout=self.log, stderr=subprocess.STDOUT,
+            stdout=self._log_file, stderr=subprocess.STDOUT,
         )
 
     def start_rasa(self) -> None:
@@ -102,8 +114,8 @@ class Servers:
                 process.terminate()
                 process.wait(timeout=30)
         self.store.engine.dispose()
-        self.log.close()
-        print((self.folder / "servers.log").read_text()[-3000:])
+        self._log_file.close()
+        print(self.log.read_text()[-3000:])
 
     def user_texts(self, sender: str) -> list[str]:
         """What this sender said, as Rasa's tracker store holds it (every copy)."""
@@ -112,6 +124,12 @@ class Servers:
                 "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user' ORDER BY id", (sender,)
             )
             return [json.loads(data)["text"] for (data,) in rows]
+
+    def events(self, sender: str) -> list[str]:
+        """The types of the events Rasa keeps for this sender, oldest first."""
+        with sqlite3.connect(self.tracker_db) as connection:
+            query = "SELECT type_name FROM events WHERE sender_id = ? ORDER BY id"
+            return [row[0] for row in connection.execute(query, (sender,))]
 
     def event_count(self, sender: str) -> int:
         with sqlite3.connect(self.tracker_db) as connection:
@@ -141,12 +159,16 @@ class User:
         self.sender = f"test-{uuid.uuid4().hex[:10]}"
 
     def says(self, message: str) -> list[dict]:
-        body = json.dumps({"sender": self.sender, "message": message}).encode()
-        request = urllib.request.Request(
-            f"{RASA_URL}/webhooks/rest/webhook", body, {"Content-Type": "application/json"},
-        )
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return json.load(response)
+        return post(json.dumps({"sender": self.sender, "message": message}).encode())
+
+
+def post(body: bytes) -> list[dict]:
+    """Sends a raw request body to the REST channel; raises HTTPError for a 4xx or 5xx."""
+    request = urllib.request.Request(
+        f"{RASA_URL}/webhooks/rest/webhook", body, {"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.load(response)
 
 
 class SocketChat:

@@ -1,13 +1,15 @@
 """Whole conversations over the REST channel, against a real Rasa server and action server.
 
 The servers (tests/servers.py, the `servers` fixture in conftest.py) run from the trained model with
-their own databases, on test ports.
+their own databases, on test ports, so a running `make run` is not disturbed.
 """
 
 from __future__ import annotations
 
+import urllib.error
+
 import pytest
-from servers import User
+from servers import User, post
 
 from actions.content import pattern, step
 
@@ -124,3 +126,122 @@ def test_therapy_questions_get_real_options_that_fit_and_the_uk_is_answered(serv
     uk = text_of(user.says("i'm in the uk btw"))
     assert therapy()["needs"]["couple"]["intro"] in uk
     assert therapy()["ask_country"] not in uk
+
+
+def insight(name: str) -> str:
+    """The start of the first insight for this response, as it appears in the answer."""
+    return pattern(name)["insight"][0].split("{partner}")[0]
+
+
+def test_deleting_my_data_leaves_nothing_of_me_and_nothing_of_anyone_else_goes(servers):
+    someone_else = User()
+    someone_else.says('/choose_step{"step": "tell_truth"}')
+    user = User()
+    user.says("i get so angry when she checks my phone")
+    user.says('/choose_step{"step": "not_about_you"}')
+    assert servers.store.chosen_steps(user.sender) and servers.events(user.sender)
+
+    asked = user.says("please delete everything you have on me")
+    assert "can't be undone" in text_of(asked) and payloads_of(asked) == ["/affirm", "/deny"]
+    done = user.says("/affirm")
+    assert "deleted" in text_of(done)
+    assert any(reply.get("custom", {}).get("conversation_deleted") for reply in done)
+
+    assert servers.events(user.sender) == []
+    assert servers.store.chosen_steps(user.sender) == []
+    assert servers.store.chosen_steps(someone_else.sender) == ["tell_truth"]
+    assert servers.events(someone_else.sender)
+    # Coming back, the person starts afresh.
+    assert "automated coach" in user.says("hi")[0]["text"]
+
+
+def test_changing_ones_mind_about_deleting_keeps_everything(servers):
+    user = User()
+    user.says('/choose_step{"step": "tell_truth"}')
+    user.says("delete my data")
+    assert "haven't deleted anything" in text_of(user.says("/deny"))
+    assert servers.store.chosen_steps(user.sender) == ["tell_truth"]
+
+
+@pytest.mark.parametrize("message", [
+    "mi novio no confía en mí y no sé qué hacer",
+    "mon mari pense que je lui mens tout le temps",
+    "Мой муж мне не доверяет",
+])
+def test_another_language_is_told_english_only_with_the_crisis_numbers(servers, message):
+    said = text_of(User().says(message))
+    assert "only understand and answer in English" in said
+    assert "988" in said and "1-800-799-7233" in said
+
+
+@pytest.mark.parametrize("message, answer", [
+    ("", "didn't get any words"),
+    ("   \n ", "didn't get any words"),
+    ("\x00\x01\x02", "couldn't read that message"),
+    ("😡😡😡", "only read words"),
+    ("x" * 10_001, "10,000 characters"),
+])
+def test_bad_input_gets_a_clear_friendly_answer_and_the_conversation_goes_on(servers, message, answer):
+    user = User()
+    user.says("hi")
+    assert answer in text_of(user.says(message))
+    assert insight("angry") in text_of(user.says("I lose it and yell at him"))
+
+
+def test_html_and_a_long_message_are_read_like_any_other(servers):
+    story = "i keep telling him i love him and that nothing is going on, again and again. " * 125
+    assert 9_000 < len(story) <= 10_000
+    assert insight("reassuring") in text_of(User().says(story))
+    said = text_of(User().says("<img src=x onerror=alert(1)> i keep promising him nothing is going on"))
+    assert insight("reassuring") in said
+
+
+@pytest.mark.parametrize("body", [
+    b"{not json",
+    b"[1, 2, 3]",
+    b'"just a string"',
+    b'{"message": "hi"}',
+    b'{"sender": 42, "message": "hi"}',
+    b'{"sender": "", "message": "hi"}',
+    b'{"sender": "ana", "message": 7}',
+    b'{"sender": "ana", "message": ["hi"]}',
+    b'{"sender": "ana", "message": "hi", "metadata": "x"}',
+    b"\xff\xfe\x00binary",
+])
+def test_malformed_requests_get_a_4xx_and_the_server_carries_on(servers, body):
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        post(body)
+    assert 400 <= refused.value.code < 500
+    assert User().says("hi")
+
+
+def test_a_sender_flooding_messages_is_asked_to_slow_down(servers):
+    from concurrent.futures import ThreadPoolExecutor
+
+    user = User()
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        replies = list(pool.map(lambda n: text_of(user.says(f"message number {n}")), range(40)))
+    slowed = [reply for reply in replies if "faster than I can read" in reply]
+    assert slowed and len(slowed) < 40
+    assert all(reply.strip() for reply in replies)  # every message got an answer
+    assert "faster than I can read" not in text_of(User().says("hi"))  # others are not held back
+
+
+def test_with_the_action_server_down_the_user_hears_trouble_and_numbers_then_carries_on(servers):
+    user = User()
+    user.says("hi")
+    servers.stop_actions()
+    try:
+        down = text_of(user.says("I lose it and yell at him"))
+        assert "trouble on my side" in down and "988" in down
+    finally:
+        servers.restart_actions()
+    assert insight("angry") in text_of(user.says("I lose it and yell at him"))
+
+
+def test_the_logs_never_contain_what_people_wrote(servers):
+    marker = "zanzibar-parrot-marmalade"
+    user = User()
+    user.says(f"i keep telling him about {marker} and that i love him")
+    user.says(f"{marker} " * 3000)
+    assert marker not in servers.log.read_text()

@@ -81,3 +81,22 @@ def test_forgetting_removes_the_conversation_and_the_coachs_records_of_that_brow
     assert servers.store.chosen_steps(leaving_id) == []
     assert servers.event_count(staying_id) > 0
     assert servers.store.chosen_steps(staying_id) == ["tell_truth"]
+
+
+def test_asking_the_coach_to_delete_everything_deletes_it_over_the_socket_too(servers):
+    async def test() -> str:
+        chat = SocketChat()
+        session = await chat.connect(None)
+        await chat.say(session, '/choose_step{"step": "tell_truth"}')
+        await chat.say(session, "please delete everything you have on me")
+        await chat.bot_messages()
+        await chat.say(session, "/affirm")
+        said = await chat.bot_messages()
+        # The browser is told, so that it forgets the conversation as well.
+        assert any((message.get("custom") or {}).get("conversation_deleted") for message in said)
+        await chat.close()
+        return session
+
+    session = asyncio.run(test())
+    assert servers.event_count(session) == 0
+    assert servers.store.chosen_steps(session) == []

@@ -19,6 +19,9 @@ import { WORDING } from "./wording.js";
 const STORAGE_KEY = "trust-coach.session";
 const OPEN_KEY = "trust-coach.open";
 const DOUBLE_ESCAPE_MS = 1000;
+// The custom payload with which the assistant says it deleted the conversation when asked in the
+// chat (actions/privacy.py); the browser then forgets it too.
+const DELETED = "conversation_deleted";
 
 const script = document.currentScript;
 const settings = {
@@ -322,22 +325,32 @@ class ChatWidget {
     this.socket.emit("forget_conversation", { session_id: this.sessionId }, (answer) => {
       this.closeConfirm();
       if (!answer || !answer.forgotten) { this.showNotice(WORDING.deleteFailed); return; }
-      storage.remove("localStorage", STORAGE_KEY);
-      this.sessionId = null;
-      this.outbox = [];
-      this.log.replaceChildren();
-      this.replies.replaceChildren();
-      this.showNotice(WORDING.deleted, 5000);
-      // A fresh conversation, under a new id.
-      this.ready = false;
-      this.socket.emit("session_request", { session_id: null });
+      this.startAfresh();
     });
+  }
+
+  // The conversation is gone from the server: it goes from this browser too, and a new one starts
+  // under a new id.
+  startAfresh() {
+    storage.remove("localStorage", STORAGE_KEY);
+    this.sessionId = null;
+    this.outbox = [];
+    this.typing.hidden = true;
+    this.log.replaceChildren();
+    this.replies.replaceChildren();
+    this.showNotice(WORDING.deleted, 5000);
+    this.ready = false;
+    this.socket.emit("session_request", { session_id: null });
   }
 
   // --- Receiving ---
 
   // The suggested replies stay until the person answers, even if more messages follow them.
   receive(message) {
+    if (message.custom && message.custom[DELETED]) {
+      this.startAfresh();
+      return;
+    }
     this.addBotItem(message);
     if (message.quick_replies?.length) this.showReplies(message.quick_replies);
     this.scrollDown();
