@@ -197,8 +197,9 @@ class TrustCoachSocketIO(SocketIOInput):
         """Sends this browser the conversation so far, then starts a new session if one is due."""
         output = TrustCoachSocketIOOutput(self.sio, self.bot_message_evt)
         async with agent.lock_store.lock(session_id):
-            tracker = await agent.processor.get_tracker(session_id)
-            history = await conversation_history(list(tracker.events))
+            # Every session: a tracker holds only the latest, and its greeting comes just before it.
+            tracker = await agent.tracker_store.retrieve_full_tracker(session_id)
+            history = await conversation_history(list(tracker.events) if tracker else [])
             await self.sio.emit(HISTORY_EVENT, history, room=sid, namespace=self.namespace)
             # A new conversation, one after a restart, or one idle past the session expiry: this
             # runs action_session_start, whose greeting says the coach is automated.
