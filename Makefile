@@ -5,6 +5,7 @@ SHELL := /bin/bash
 VENV  := .venv
 BIN   := $(VENV)/bin
 MODEL := models/trust-coach.tar.gz
+WIDGET := web/dist/trust-coach.js
 # The model is retrained only when what it is trained from changes.
 TRAINING_INPUTS := domain.yml config.yml $(wildcard data/*/*.yml) $(wildcard components/*.py) actions/content.py
 
@@ -19,7 +20,11 @@ help: ## List the commands
 
 setup: $(VENV)/.installed ## Create .venv (Python 3.10) and install everything, spaCy model included
 
-$(VENV)/.installed: pyproject.toml scripts/setup.sh
+$(VENV)/.installed: pyproject.toml scripts/setup.sh web/package-lock.json
+	@bash scripts/setup.sh
+
+# The widget's one script, rebuilt when its source changes.
+$(WIDGET): $(wildcard web/src/*) | $(VENV)/.installed
 	@bash scripts/setup.sh
 
 train: $(MODEL) ## Train the model if the data, domain or config changed
@@ -28,7 +33,7 @@ $(MODEL): $(TRAINING_INPUTS) | $(VENV)/.installed
 	$(BIN)/rasa train --fixed-model-name trust-coach --out models
 	@touch $@
 
-run: $(MODEL) ## Start the assistant: Rasa on :5005 (REST) and the action server on :5055
+run: $(MODEL) $(WIDGET) ## Start the assistant: Rasa on :5005, actions on :5055, the chat on a demo page on :8080
 	@bash scripts/run.sh
 
 chat: | $(VENV)/.installed ## Talk to the running assistant in this terminal (after `make run`)
@@ -42,17 +47,18 @@ purge: | $(VENV)/.installed ## Delete conversations idle for more than DAYS days
 	@test -n "$(DAYS)" || { echo "usage: make purge DAYS=30"; exit 2; }
 	$(BIN)/python scripts/purge.py "$(DAYS)"
 
-test: $(MODEL) ## Run the whole suite: unit tests, data validation, test stories, NLU and end-to-end
-	$(BIN)/python -m pytest -m "not model" -q
+test: $(MODEL) $(WIDGET) ## Run the whole suite: unit tests, validation, stories, NLU, end-to-end, browser
+	$(BIN)/python -m pytest -m "not model and not browser" -q
 	$(BIN)/rasa data validate --fail-on-warnings --quiet
 	$(BIN)/rasa test core --stories tests/stories --model $(MODEL) --fail-on-prediction-errors --out results
 	$(BIN)/python -m pytest -m model -q
+	$(BIN)/python -m pytest -m browser -q
 
 test-unit: | $(VENV)/.installed ## Only the fast unit tests (no trained model needed)
-	$(BIN)/python -m pytest -m "not model" -q
+	$(BIN)/python -m pytest -m "not model and not browser" -q
 
 lint: | $(VENV)/.installed ## Check the Python code style
-	$(BIN)/ruff check actions components tests scripts
+	$(BIN)/ruff check actions components channels tests scripts
 
 clean: ## Remove the trained model and test results (keeps .venv and var/)
 	rm -rf models results

@@ -7,7 +7,13 @@ import logging
 import time
 from typing import TYPE_CHECKING
 
-from rasa.core.tracker_store import AwaitableTrackerStore, InMemoryTrackerStore, SQLTrackerStore, TrackerStore
+from rasa.core.tracker_store import (
+    AwaitableTrackerStore,
+    FailSafeTrackerStore,
+    InMemoryTrackerStore,
+    SQLTrackerStore,
+    TrackerStore,
+)
 from sqlalchemy import delete, func, select
 
 from actions.store import CoachStore, open_store
@@ -38,9 +44,14 @@ async def forget_conversation(agent: Agent, sender_id: str, coach_store: CoachSt
 
 def delete_tracker(tracker_store: TrackerStore, sender_id: str) -> int:
     """Deletes every event of one sender from Rasa's tracker store; returns how many went."""
-    # Rasa wraps tracker stores without async methods; the wrapped one holds the data.
+    # Rasa wraps the configured store (to fail safe, or to make it async); the wrapped one holds
+    # the data. A fail-safe store may also have kept events in memory while the database was down.
+    if isinstance(tracker_store, FailSafeTrackerStore):
+        fallback = tracker_store._fallback_tracker_store
+        removed_meanwhile = delete_tracker(fallback, sender_id) if fallback is not None else 0
+        return removed_meanwhile + delete_tracker(tracker_store._tracker_store, sender_id)
     if isinstance(tracker_store, AwaitableTrackerStore):
-        tracker_store = tracker_store._tracker_store
+        return delete_tracker(tracker_store._tracker_store, sender_id)
     if isinstance(tracker_store, SQLTrackerStore):
         events = tracker_store.SQLEvent
         with tracker_store.session_scope() as session:

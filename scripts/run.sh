@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# Starts the action server (:5055) and the Rasa server (:5005) together; Ctrl-C stops both.
+# Starts the action server (:5055), the Rasa server (:5005) and the demo page with the chat widget
+# (:8080) together; Ctrl-C stops them all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BIN=.venv/bin
 MODEL=models/trust-coach.tar.gz
+DEMO_PORT="${TRUST_COACH_DEMO_PORT:-8080}"
+# The web pages allowed to embed the chat (space-separated origins); the demo page by default.
+export TRUST_COACH_ORIGINS="${TRUST_COACH_ORIGINS:-http://localhost:$DEMO_PORT http://127.0.0.1:$DEMO_PORT}"
 mkdir -p var
 
-for port in 5005 5055; do
+for port in 5005 5055 "$DEMO_PORT"; do
     if (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
         echo "error: port $port is already in use (is Trust Coach already running?)." >&2
         exit 1
@@ -16,18 +20,21 @@ done
 
 "$BIN/rasa" run actions --actions actions --port 5055 &
 actions=$!
+"$BIN/python" scripts/serve_demo.py --port "$DEMO_PORT" --rasa-url http://localhost:5005 &
+demo=$!
 
 # Tell the person where to talk to the assistant once Rasa answers.
 (
     for _ in $(seq 1 300); do
         if curl -fs http://127.0.0.1:5005/ >/dev/null 2>&1; then
-            cat <<'BANNER'
+            cat <<BANNER
 
   Trust Coach is running.
-    Talk to it in this terminal:  make chat   (in a second terminal)
-    Or over HTTP:                 curl -s -XPOST http://localhost:5005/webhooks/rest/webhook \
+    In a web browser, the chat on a demo page:  http://localhost:$DEMO_PORT/
+    In this terminal:             make chat   (in a second terminal)
+    Over HTTP:                    curl -s -XPOST http://localhost:5005/webhooks/rest/webhook \\
                                     -d '{"sender": "me", "message": "hi"}'
-  Press Ctrl-C to stop both servers.
+  Press Ctrl-C to stop the servers.
 
 BANNER
             exit 0
@@ -36,6 +43,8 @@ BANNER
     done
 ) &
 banner=$!
-trap 'kill "$actions" "$banner" 2>/dev/null || true; wait' EXIT
+trap 'kill "$actions" "$demo" "$banner" 2>/dev/null || true; wait' EXIT
 
-"$BIN/rasa" run --model "$MODEL" --endpoints endpoints.yml --credentials credentials.yml --port 5005
+# shellcheck disable=SC2086 # one origin per word
+"$BIN/rasa" run --model "$MODEL" --endpoints endpoints.yml --credentials credentials.yml --port 5005 \
+    --cors $TRUST_COACH_ORIGINS

@@ -61,5 +61,20 @@ if ! "$VENV/bin/python" -c 'import en_core_web_md' 2>/dev/null; then
     pip install --no-deps "$tmp"/out/*/dist/en_core_web_md-*.whl
 fi
 
+# The chat widget: socket.io-client and esbuild from npm at the versions in web/package-lock.json,
+# bundled with the widget's source into the one script a web page embeds (web/dist/trust-coach.js).
+if ! command -v npm >/dev/null 2>&1; then
+    echo "error: the chat widget needs Node.js 18 or later with npm (for example 'apt-get install nodejs npm')." >&2
+    exit 1
+fi
+if [ ! -d web/node_modules ] || [ web/package-lock.json -nt web/node_modules ]; then
+    echo "Installing the chat widget's JavaScript packages..."
+    (cd web && npm ci --no-audit --no-fund --loglevel=error)
+    touch web/node_modules
+fi
+if [ ! -f web/dist/trust-coach.js ] || [ -n "$(find web/src web/node_modules -newer web/dist/trust-coach.js -print -quit)" ]; then
+    (cd web && npm run --silent build)
+fi
+
 touch "$VENV/.installed"
-echo "Set-up complete: $VENV has Python 3.10, Rasa, spaCy and en_core_web_md."
+echo "Set-up complete: $VENV has Python 3.10, Rasa, spaCy and en_core_web_md; the widget is in web/dist."

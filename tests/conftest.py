@@ -11,6 +11,7 @@ import yaml
 from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
+from servers import Servers
 from sqlalchemy import create_engine, text
 
 from actions import store
@@ -48,6 +49,17 @@ def any_store(request, tmp_path) -> store.CoachStore:
     with admin.connect() as connection:
         connection.execute(text(f"DROP DATABASE {name}"))
     admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def servers(tmp_path_factory) -> Servers:
+    """Rasa, the action server and the demo page on test ports, shared by every end-to-end test."""
+    running = Servers(tmp_path_factory.mktemp("servers"))
+    try:
+        running.start()
+        yield running
+    finally:
+        running.stop()
 
 
 @pytest.fixture(scope="session")

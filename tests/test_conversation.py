@@ -1,151 +1,19 @@
 """Whole conversations over the REST channel, against a real Rasa server and action server.
 
-The servers run from the trained model with their own tracker and coach databases in a temporary
-folder, on ports of their own, so a running `make run` is not disturbed.
+The servers (tests/servers.py, the `servers` fixture in conftest.py) run from the trained model with
+their own databases, on test ports, so a running `make run` is not disturbed.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import sqlite3
-import subprocess
-import sys
-import time
 import urllib.error
-import urllib.request
-import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from sqlalchemy import update
-from sqlalchemy.orm import Session
+from servers import User, post
 
 from actions.content import pattern, step
-from actions.store import PROJECT_DIR, ChosenStep, CoachStore, ExercisePlan, open_store, utcnow
 
 pytestmark = pytest.mark.model
-
-# Other checkouts on this machine may run these tests at once: each can choose its own ports.
-RASA_PORT = int(os.environ.get("TRUST_COACH_TEST_RASA_PORT", "5105"))
-ACTIONS_PORT = int(os.environ.get("TRUST_COACH_TEST_ACTIONS_PORT", "5155"))
-BIN = Path(sys.executable).parent
-
-
-def wait_for(url: str, process: subprocess.Popen, seconds: int = 240) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode} before answering {url}")
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return
-        except OSError:
-            time.sleep(1)
-    raise TimeoutError(url)
-
-
-@dataclass
-class Servers:
-    store: CoachStore  # the coach's database the action server writes to
-    tracker_db: Path  # Rasa's tracker store
-    log: Path  # what both servers printed
-    start_actions: Callable[[], subprocess.Popen]
-    actions: subprocess.Popen
-
-    def stop_actions(self) -> None:
-        self.actions.terminate()
-        self.actions.wait(timeout=30)
-
-    def restart_actions(self) -> None:
-        self.actions = self.start_actions()
-        wait_for(f"http://127.0.0.1:{ACTIONS_PORT}/health", self.actions)
-
-    def events(self, sender: str) -> list[str]:
-        """The types of the events Rasa keeps for this sender, oldest first."""
-        with sqlite3.connect(self.tracker_db) as connection:
-            query = "SELECT type_name FROM events WHERE sender_id = ? ORDER BY id"
-            return [row[0] for row in connection.execute(query, (sender,))]
-
-    def move_back(self, sender: str, days: int) -> None:
-        """Makes this user's conversation, choices and plans look days old, as if they had been away."""
-        with Session(self.store.engine) as session, session.begin():
-            session.execute(
-                update(ChosenStep).where(ChosenStep.sender_id == sender)
-                .values(chosen_at=utcnow() - timedelta(days=days))
-            )
-            session.execute(
-                update(ExercisePlan).where(ExercisePlan.sender_id == sender)
-                .values(created_at=utcnow() - timedelta(days=days))
-            )
-        with sqlite3.connect(self.tracker_db) as connection:
-            # Rasa reads each event's time from its JSON, so both places move.
-            connection.execute(
-                "UPDATE events SET timestamp = timestamp - :s, data = json_set(data, '$.timestamp',"
-                " json_extract(data, '$.timestamp') - :s) WHERE sender_id = :sender",
-                {"s": days * 86400, "sender": sender},
-            )
-
-
-@pytest.fixture(scope="module")
-def servers(tmp_path_factory):
-    """The action server and the Rasa server, as `make run` starts them, on test ports."""
-    folder = tmp_path_factory.mktemp("servers")
-    coach_url = f"sqlite:///{folder / 'coach.db'}"
-    endpoints = folder / "endpoints.yml"
-    endpoints.write_text(
-        f'action_endpoint:\n  url: "http://127.0.0.1:{ACTIONS_PORT}/webhook"\n'
-        f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{folder / "tracker.db"}"\n'
-    )
-    env = {**os.environ, "TRUST_COACH_DB_URL": coach_url, "TF_CPP_MIN_LOG_LEVEL": "2"}
-    log = open(folder / "servers.log", "w")
-
-    def start_actions() -> subprocess.Popen:
-        return subprocess.Popen(
-            [BIN / "rasa", "run", "actions", "--actions", "actions", "--port", str(ACTIONS_PORT)],
-            cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )
-
-    actions = start_actions()
-    rasa = subprocess.Popen(
-        [BIN / "rasa", "run", "--model", "models/trust-coach.tar.gz", "--endpoints", str(endpoints),
-         "--credentials", "credentials.yml", "--port", str(RASA_PORT)],
-        cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    servers = Servers(open_store(coach_url), folder / "tracker.db", folder / "servers.log", start_actions,
-                      actions)
-    try:
-        wait_for(f"http://127.0.0.1:{ACTIONS_PORT}/health", actions)
-        wait_for(f"http://127.0.0.1:{RASA_PORT}/", rasa)
-        yield servers
-    finally:
-        for process in (rasa, servers.actions):
-            process.terminate()
-            process.wait(timeout=30)
-        log.close()
-        print((folder / "servers.log").read_text()[-3000:])
-
-
-class User:
-    """Someone chatting through the REST channel, as the terminal chat and any website do."""
-
-    def __init__(self) -> None:
-        self.sender = f"test-{uuid.uuid4().hex[:10]}"
-
-    def says(self, message: str) -> list[dict]:
-        return post(json.dumps({"sender": self.sender, "message": message}).encode())
-
-
-def post(body: bytes) -> list[dict]:
-    """Sends a raw request body to the REST channel; raises HTTPError for a 4xx or 5xx."""
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{RASA_PORT}/webhooks/rest/webhook", body, {"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=60) as response:
-        return json.load(response)
 
 
 def text_of(replies: list[dict]) -> str:

@@ -1,0 +1,31 @@
+// Every word the widget itself shows or announces. What the coach says comes from the assistant
+// (domain.yml and content/*.yml); this file holds only the widget's own labels and notices.
+export const WORDING = {
+  launcher: "Chat with Trust Coach",
+  title: "Trust Coach",
+  subtitle: "An automated coach, not a therapist",
+  close: "Close the chat",
+  quickExit: "Quick exit",
+  quickExitHint: "Leave this site at once (or press Escape twice)",
+  log: "Conversation with Trust Coach",
+  coachSaid: "Trust Coach:",
+  youSaid: "You:",
+  typing: "Trust Coach is typing…",
+  inputLabel: "Your message",
+  inputPlaceholder: "Type what happened, or ask a question",
+  send: "Send",
+  suggestions: "Suggested replies",
+  notSentYet: "Not sent yet: it will be sent when the connection is back.",
+  connecting: "Connecting…",
+  connectionLost: "The connection was lost. Trying to reconnect… Your messages will be sent once it is back.",
+  reconnected: "Connected again.",
+  startOver: "Start over",
+  deleteConversation: "Delete my conversation",
+  confirmDelete:
+    "Delete this whole conversation, and what the coach remembers about you, from this browser and from the server? This can't be undone.",
+  confirmDeleteYes: "Yes, delete it",
+  confirmDeleteNo: "Keep it",
+  deleted: "Your conversation has been deleted.",
+  deleteFailed: "It couldn't be deleted just now. Please try again when the connection is back.",
+  download: "Save as a text file",
+};
