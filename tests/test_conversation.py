@@ -6,19 +6,15 @@ folder, on ports of their own, so a running `make run` is not disturbed.
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import subprocess
-import sys
-import time
-import urllib.request
-import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from servers import ACTIONS_PORT, BIN, RASA_PORT, User, payloads_of, text_of, wait_for
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
@@ -26,24 +22,6 @@ from actions.content import pattern, step
 from actions.store import PROJECT_DIR, ChosenStep, CoachStore, open_store, utcnow
 
 pytestmark = pytest.mark.model
-
-# Other checkouts on this machine may run these tests at once: each can choose its own ports.
-RASA_PORT = int(os.environ.get("TRUST_COACH_TEST_RASA_PORT", "5105"))
-ACTIONS_PORT = int(os.environ.get("TRUST_COACH_TEST_ACTIONS_PORT", "5155"))
-BIN = Path(sys.executable).parent
-
-
-def wait_for(url: str, process: subprocess.Popen, seconds: int = 240) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode} before answering {url}")
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return
-        except OSError:
-            time.sleep(1)
-    raise TimeoutError(url)
 
 
 @dataclass
@@ -80,7 +58,7 @@ def servers(tmp_path_factory):
     env = {**os.environ, "TRUST_COACH_DB_URL": coach_url, "TF_CPP_MIN_LOG_LEVEL": "2"}
     log = open(folder / "servers.log", "w")
     actions = subprocess.Popen(
-        [BIN / "rasa", "run", "actions", "--actions", "actions", "--port", str(ACTIONS_PORT)],
+        [BIN / "python", "-m", "actions.server", "--port", str(ACTIONS_PORT)],
         cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     rasa = subprocess.Popen(
@@ -98,30 +76,6 @@ def servers(tmp_path_factory):
             process.wait(timeout=30)
         log.close()
         print((folder / "servers.log").read_text()[-3000:])
-
-
-class User:
-    """Someone chatting through the REST channel, as the terminal chat and any website do."""
-
-    def __init__(self) -> None:
-        self.sender = f"test-{uuid.uuid4().hex[:10]}"
-
-    def says(self, message: str) -> list[dict]:
-        body = json.dumps({"sender": self.sender, "message": message}).encode()
-        request = urllib.request.Request(
-            f"http://127.0.0.1:{RASA_PORT}/webhooks/rest/webhook", body,
-            {"Content-Type": "application/json"},
-        )
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return json.load(response)
-
-
-def text_of(replies: list[dict]) -> str:
-    return "\n".join(reply.get("text", "") for reply in replies)
-
-
-def payloads_of(replies: list[dict]) -> list[str]:
-    return [button["payload"] for reply in replies for button in reply.get("buttons", [])]
 
 
 def test_a_new_user_is_told_it_is_an_automated_coach_then_greeted(servers):
