@@ -12,7 +12,7 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 export PYTHONWARNINGS ?= ignore::DeprecationWarning
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 
-.PHONY: help setup train run chat resources test test-unit lint clean
+.PHONY: help setup train run chat cluster bench resources test test-unit lint clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -30,6 +30,13 @@ $(MODEL): $(TRAINING_INPUTS) | $(VENV)/.installed
 
 run: $(MODEL) ## Start the assistant: Rasa on :5005 (REST) and the action server on :5055
 	@bash scripts/run.sh
+
+cluster: $(MODEL) ## Start the production topology here: 2 Rasa replicas, 2 action servers, nginx on :8000
+	@bash scripts/cluster.sh
+
+USERS ?= 20
+bench: $(MODEL) ## Load-test the whole stack against a minimal Rasa bot: make bench USERS=20
+	$(BIN)/python scripts/bench.py --users $(USERS)
 
 chat: | $(VENV)/.installed ## Talk to the running assistant in this terminal (after `make run`)
 	@$(BIN)/python scripts/chat.py
