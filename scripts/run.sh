@@ -14,7 +14,7 @@ for port in 5005 5055; do
     fi
 done
 
-"$BIN/rasa" run actions --actions actions --port 5055 &
+"$BIN/python" -m actions.server --port 5055 &
 actions=$!
 
 # Tell the person where to talk to the assistant once Rasa answers.
