@@ -55,7 +55,7 @@ test-unit: | $(VENV)/.installed ## Only the fast unit tests (no trained model ne
 	$(BIN)/python -m pytest -m "not model" -q
 
 lint: | $(VENV)/.installed ## Check the Python code style
-	$(BIN)/ruff check actions components tests scripts
+	$(BIN)/ruff check actions cluster components tests scripts
 
 clean: ## Remove the trained model and test results (keeps .venv and var/)
 	rm -rf models results

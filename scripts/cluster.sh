@@ -113,7 +113,8 @@ for _ in $(seq 1 600); do
     up=1
     for port in "${ACTION_PORTS[@]}"; do ready "http://127.0.0.1:$port/health" || up=0; done
     for port in "${RASA_PORTS[@]}"; do ready "http://127.0.0.1:$port/" || up=0; done
-    ready "http://127.0.0.1:$CLUSTER_PORT/" || up=0
+    # nginx only once the replicas answer: asked earlier, it would count them as failed for a while.
+    [ "$up" = 1 ] && { ready "http://127.0.0.1:$CLUSTER_PORT/" || up=0; }
     [ "$up" = 1 ] && break
     kill -0 "$nginx" 2>/dev/null || { echo "error: nginx stopped; see $RUN_DIR/nginx-error.log" >&2; exit 1; }
     sleep 1
