@@ -235,6 +235,11 @@ def rasa_command(model: Path, endpoints: Path, port: int) -> list[str]:
 
 # --- The minimal bot --------------------------------------------------------------------------
 
+# Intents Rasa answers with a default action by a rule of its own (`restart` runs action_restart,
+# which says utter_restart); a rule of ours for them would contradict it.
+RASA_DEFAULT_RULES = {"restart", "back", "session_start"}
+
+
 def minimal_bot_files() -> dict[str, str]:
     """The minimal bot's domain and rules: one plain response per intent, and a rule giving it."""
     domain = yaml.safe_load((PROJECT_DIR / "domain.yml").read_text())
@@ -251,7 +256,7 @@ def minimal_bot_files() -> dict[str, str]:
         "version": "3.1",
         "rules": [
             {"rule": intent, "steps": [{"intent": intent}, {"action": f"utter_{intent}"}]}
-            for intent in intents
+            for intent in intents if intent not in RASA_DEFAULT_RULES
         ],
     }
     return {"domain.yml": yaml.safe_dump(minimal_domain, sort_keys=False),
@@ -295,21 +300,32 @@ class Measurement:
     load: LoadResult
     long: LoadResult
     memory: dict[str, int]
+    logged_errors: int  # ERROR lines the servers logged while measured: a turn can fail politely
 
 
-def measure(port: int, processes: dict[str, subprocess.Popen], users: int) -> Measurement:
+def logged_errors(log: Path, since: int) -> int:
+    """ERROR lines in the servers' output after byte `since` (Rasa's and rasa_sdk's log format)."""
+    with open(log, "rb") as output:
+        output.seek(since)
+        return sum(1 for line in output if b" ERROR " in line[:40])
+
+
+def measure(port: int, processes: dict[str, subprocess.Popen], users: int, log: Path) -> Measurement:
     # One untimed conversation first: the first message through a pipeline builds its graphs.
     run_load(port, 1)
+    since = log.stat().st_size
     load = run_load(port, users)
     long = run_long_conversation(port)
     memory = {name: peak_memory_bytes(process.pid) for name, process in processes.items()}
-    return Measurement(load, long, memory)
+    return Measurement(load, long, memory, logged_errors(log, since))
 
 
 def measure_ours(folder: Path, users: int, log: Path) -> Measurement:
     env = {**os.environ, "TRUST_COACH_DB_URL": f"sqlite:///{folder / 'coach.db'}",
            "TF_CPP_MIN_LOG_LEVEL": "2"}
     env.pop("TRUST_COACH_ACTION_TOKEN", None)  # as `make run`: no token, on this machine only
+    # Simulated users type as fast as the coach answers: a per-sender flood limit is for people.
+    env["TRUST_COACH_RATE_LIMIT"] = "0/60"
     commands = {
         "action server": [str(BIN / "python"), "-m", "actions.server", "--port", str(ACTIONS_PORT)],
         "rasa (Trust Coach)": rasa_command(MODEL, sqlite_endpoints(folder, ACTIONS_PORT), OURS_PORT),
@@ -317,7 +333,7 @@ def measure_ours(folder: Path, users: int, log: Path) -> Measurement:
     health = {"action server": f"http://127.0.0.1:{ACTIONS_PORT}/health",
               "rasa (Trust Coach)": f"http://127.0.0.1:{OURS_PORT}/"}
     with servers(commands, env, health, log) as processes:
-        return measure(OURS_PORT, processes, users)
+        return measure(OURS_PORT, processes, users, log)
 
 
 def measure_minimal(folder: Path, model: Path, users: int, log: Path) -> Measurement:
@@ -325,7 +341,7 @@ def measure_minimal(folder: Path, model: Path, users: int, log: Path) -> Measure
     commands = {"rasa (minimal bot)": rasa_command(model, sqlite_endpoints(folder, None), MINIMAL_PORT)}
     health = {"rasa (minimal bot)": f"http://127.0.0.1:{MINIMAL_PORT}/"}
     with servers(commands, env, health, log) as processes:
-        return measure(MINIMAL_PORT, processes, users)
+        return measure(MINIMAL_PORT, processes, users, log)
 
 
 def report(ours: Measurement, minimal: Measurement, users: int) -> bool:
@@ -336,7 +352,7 @@ def report(ours: Measurement, minimal: Measurement, users: int) -> bool:
     p95_ratio = ratio(ours.load.p(95), minimal.load.p(95))
     throughput_ratio = ratio(ours.load.throughput, minimal.load.throughput)
     targets = {
-        "zero errors": ours.load.errors == 0 and ours.long.errors == 0,
+        "zero errors": ours.load.errors == 0 and ours.long.errors == 0 and ours.logged_errors == 0,
         f"p95 <= {MAX_P95_RATIO}x minimal": p95_ratio <= MAX_P95_RATIO,
         f"throughput >= {MIN_THROUGHPUT_RATIO}x minimal": throughput_ratio >= MIN_THROUGHPUT_RATIO,
     }
@@ -348,7 +364,9 @@ def report(ours: Measurement, minimal: Measurement, users: int) -> bool:
               f"{ratio(ours.load.p(q), minimal.load.p(q)):>8.2f}")
     print(f"{'throughput (turns/s)':28}{ours.load.throughput:>12.2f}{minimal.load.throughput:>13.2f}"
           f"{throughput_ratio:>8.2f}")
-    print(f"{'errors':28}{ours.load.errors:>12}{minimal.load.errors:>13}")
+    print(f"{'errors (no or bad answer)':28}{ours.load.errors + ours.long.errors:>12}"
+          f"{minimal.load.errors + minimal.long.errors:>13}")
+    print(f"{'errors logged by servers':28}{ours.logged_errors:>12}{minimal.logged_errors:>13}")
     print(f"{'turns answered':28}{len(ours.load.latencies):>12}{len(minimal.load.latencies):>13}")
     print(f"\nOne conversation of {LONG_TURNS} turns, alone:")
     for label, turn in (("turn 1 latency (ms)", 0), (f"turn {LONG_TURNS} latency (ms)", LONG_TURNS - 1)):
