@@ -9,19 +9,11 @@ from __future__ import annotations
 import urllib.error
 
 import pytest
-from servers import User, post
+from servers import User, payloads_of, post, text_of
 
 from actions.content import pattern, step
 
 pytestmark = pytest.mark.model
-
-
-def text_of(replies: list[dict]) -> str:
-    return "\n".join(reply.get("text", "") for reply in replies)
-
-
-def payloads_of(replies: list[dict]) -> list[str]:
-    return [button["payload"] for reply in replies for button in reply.get("buttons", [])]
 
 
 def test_a_new_user_is_told_it_is_an_automated_coach_then_greeted(servers):
