@@ -16,6 +16,7 @@ import os
 from collections.abc import Sequence
 
 from sanic import Sanic, response
+from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 
 TOKEN_VARIABLE = "TRUST_COACH_ACTION_TOKEN"
@@ -57,7 +58,33 @@ def create_app(actions_package: str, token: str | None, cors_origins: Sequence[s
             return response.json({"error": "This action server answers the Trust Coach Rasa server only."},
                                  status=401)
 
+
+    @app.middleware("request")
+    async def refuse_malformed_calls(request: Request):
+        # rasa_sdk answers a body that is not what Rasa sends with a 500; say what is wrong instead.
+        if request.path != "/webhook" or request.method != "POST":
+            return None
+        try:
+            problem = problem_with_call(request.json)
+        except InvalidUsage:
+            problem = "The body must be JSON."
+        return response.json({"error": problem}, status=400) if problem else None
+
     return app
+
+
+def problem_with_call(call: object) -> str | None:
+    """What is wrong with a webhook call's body, if anything: Rasa always sends these fields."""
+    if not isinstance(call, dict):
+        return "The body must be a JSON object."
+    if not isinstance(call.get("next_action"), str) or not call["next_action"]:
+        return '"next_action" must be the name of an action.'
+    tracker = call.get("tracker")
+    if not isinstance(tracker, dict) or not isinstance(tracker.get("sender_id"), str):
+        return '"tracker" must be an object with a "sender_id".'
+    if not isinstance(call.get("domain") or {}, dict):
+        return '"domain" must be an object.'
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> None:

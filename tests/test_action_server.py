@@ -16,6 +16,20 @@ from actions.server import authorised, listening_host
 from actions.store import PROJECT_DIR
 
 TOKEN = "a-test-token-nobody-else-holds"
+# Not ACTIONS_PORT: the end-to-end tests' own action server may be holding it.
+PORT = ACTIONS_PORT + 10
+
+
+def post_to_webhook(body: bytes, headers: dict[str, str]) -> tuple[int, dict]:
+    """Posts a raw body to the action server's webhook: (status, answer)."""
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{PORT}/webhook", body, {"Content-Type": "application/json", **headers},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.load(response)
+    except urllib.error.HTTPError as error:
+        return error.code, json.load(error)
 
 
 def call_action(name: str, headers: dict[str, str]) -> tuple[int, dict]:
@@ -31,15 +45,7 @@ def call_action(name: str, headers: dict[str, str]) -> tuple[int, dict]:
         "domain": {},
         "version": "3.6.21",
     }
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{ACTIONS_PORT}/webhook", json.dumps(call).encode(),
-        {"Content-Type": "application/json", **headers},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, json.load(response)
-    except urllib.error.HTTPError as error:
-        return error.code, json.load(error)
+    return post_to_webhook(json.dumps(call).encode(), headers)
 
 
 @pytest.fixture(scope="module")
@@ -50,11 +56,11 @@ def guarded_action_server(tmp_path_factory):
            "TRUST_COACH_DB_URL": f"sqlite:///{folder / 'coach.db'}"}
     with open(folder / "actions.log", "w") as log:
         server = subprocess.Popen(
-            [BIN / "python", "-m", "actions.server", "--port", str(ACTIONS_PORT)],
+            [BIN / "python", "-m", "actions.server", "--port", str(PORT)],
             cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
         try:
-            wait_for(f"http://127.0.0.1:{ACTIONS_PORT}/health", server, seconds=120)
+            wait_for(f"http://127.0.0.1:{PORT}/health", server, seconds=120)
             yield server
         finally:
             server.terminate()
@@ -76,8 +82,19 @@ def test_the_rasa_server_holding_the_token_gets_its_action_run(guarded_action_se
 
 
 def test_health_answers_without_the_token_for_the_load_balancer(guarded_action_server):
-    with urllib.request.urlopen(f"http://127.0.0.1:{ACTIONS_PORT}/health", timeout=10) as response:
+    with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/health", timeout=10) as response:
         assert response.status == 200
+
+
+@pytest.mark.parametrize("body", [
+    b"{not json", b"[1, 2]", b'"text"', b"{}", b'{"next_action": 5, "tracker": {"sender_id": "a"}}',
+    b'{"next_action": "action_next_step", "tracker": []}',
+    b'{"next_action": "action_next_step", "tracker": {"sender_id": "a"}, "domain": "x"}',
+])
+def test_a_malformed_call_gets_a_400_that_says_why_and_the_server_carries_on(guarded_action_server, body):
+    status, answer = post_to_webhook(body, {"Authorization": f"Bearer {TOKEN}"})
+    assert status == 400 and answer["error"]
+    assert call_action("action_next_step", {"Authorization": f"Bearer {TOKEN}"})[0] == 200
 
 
 def test_only_the_exact_bearer_token_is_authorised():
