@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from servers import DEMO_URL
 
-from actions.content import coaching, pattern, practice, step
+from actions.content import coaching, exercises, fill, pattern, practice, step
 from actions.store import PROJECT_DIR
 
 pytestmark = pytest.mark.browser
@@ -242,6 +242,28 @@ def test_a_plan_from_the_coach_downloads_as_a_text_file(page, servers, tmp_path)
     download.save_as(tmp_path / "plan.txt")
     assert (tmp_path / "plan.txt").read_text() == plan
     screenshot(page, "6-download")
+
+
+def test_from_anger_through_an_exercise_to_a_downloaded_plan(page, servers, tmp_path):
+    grounding = exercises()["exercises"]["not_about_you"]
+    chat = Chat(page).open()
+    chat.say("I get angry when she accuses me")
+    chat.expect_said(step("not_about_you")["title"])
+    chat.press(fill(grounding["button"]))
+    chat.expect_said(grounding["intro"])
+    chat.say("who were you really texting at midnight")
+    chat.press("That I'll leave")
+    chat.expect_said("that you'll leave")
+    chat.say("you're scared i'll leave, and i'm not going anywhere. it was my brother about mum's birthday")
+    chat.expect_said("Your plan:")
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download your plan").last.click()
+    download = download_info.value
+    assert download.suggested_filename == "trust-coach-plan.txt"
+    download.save_as(tmp_path / "plan.txt")
+    plan = (tmp_path / "plan.txt").read_text()
+    assert "who were you really texting at midnight" in plan and "it was my brother" in plan
+    screenshot(page, "10-exercise-plan")
 
 
 def test_keyboard_only_with_visible_focus(page, servers):
