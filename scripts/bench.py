@@ -371,9 +371,13 @@ def measure_both(ours: Stack, minimal: Stack, users: int, rounds: int) -> tuple[
             run_load(stack.port, 1)
         since = {stack.port: stack.log.stat().st_size for stack in stacks}
         loads: dict[int, list[LoadResult]] = {stack.port: [] for stack in stacks}
-        for _ in range(rounds):
+        for number in range(1, rounds + 1):
             for stack in stacks:
                 loads[stack.port].append(run_load(stack.port, users))
+            latest = {"Trust Coach": loads[ours.port][-1], "minimal": loads[minimal.port][-1]}
+            print(f"  round {number}: " + ", ".join(
+                f"{name} {result.throughput:.1f} turns/s, p95 {result.p(95):.2f} s"
+                for name, result in latest.items()), flush=True)
         longs = {stack.port: run_long_conversation(stack.port) for stack in stacks}
         measurements = []
         for stack, processes in ((ours, our_processes), (minimal, minimal_processes)):
