@@ -40,8 +40,9 @@ cluster: $(MODEL) ## Start the production topology here: 2 Rasa replicas, 2 acti
 	@bash scripts/cluster.sh
 
 USERS ?= 20
-bench: $(MODEL) ## Load-test the whole stack against a minimal Rasa bot: make bench USERS=20
-	$(BIN)/python scripts/bench.py --users $(USERS)
+ROUNDS ?= 3
+bench: $(MODEL) ## Load-test the whole stack against a minimal Rasa bot: make bench USERS=20 ROUNDS=3
+	$(BIN)/python scripts/bench.py --users $(USERS) --rounds $(ROUNDS)
 
 chat: | $(VENV)/.installed ## Talk to the running assistant in this terminal (after `make run`)
 	@$(BIN)/python scripts/chat.py

@@ -1,10 +1,11 @@
 """`make bench`: a bounded load on the whole stack, measured against a minimal Rasa bot.
 
 N simulated users (default 20) each hold the same scripted conversation through the REST channel at
-once, first against Trust Coach as `make run` starts it (Rasa, the action server, SQLite) and then
-against a minimal bot: the same config.yml (NLU pipeline and RulePolicy) and data/nlu, a generated
-domain with one plain response per intent, one rule per intent, no custom actions, and the same SQL
-tracker store on SQLite. Prints latency percentiles, throughput, errors, the peak memory of each
+once, against Trust Coach as `make run` starts it (Rasa, the action server, SQLite) and against a
+minimal bot: the same config.yml (NLU pipeline and RulePolicy) and data/nlu, a generated domain with
+one plain response per intent, one rule per intent, no custom actions, and the same SQL tracker store
+on SQLite. Both run at once and take the load in turn, a few rounds each, so that other work on the
+machine weighs on both alike. Prints latency percentiles, throughput, errors, the peak memory of each
 server process, our figures as a ratio of the minimal bot's, and latency at turns 1 and 50 of one
 long conversation. Exits 1 when a target is missed.
 
@@ -39,7 +40,8 @@ import yaml
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 MODEL = PROJECT_DIR / "models" / "trust-coach.tar.gz"
-MINIMAL_DIR = PROJECT_DIR / "var" / "bench" / "minimal"
+LOG_DIR = PROJECT_DIR / "var" / "bench"
+MINIMAL_DIR = LOG_DIR / "minimal"
 
 OURS_PORT, ACTIONS_PORT, MINIMAL_PORT = 5505, 5555, 5506
 
@@ -310,17 +312,29 @@ def logged_errors(log: Path, since: int) -> int:
         return sum(1 for line in output if b" ERROR " in line[:40])
 
 
-def measure(port: int, processes: dict[str, subprocess.Popen], users: int, log: Path) -> Measurement:
-    # One untimed conversation first: the first message through a pipeline builds its graphs.
-    run_load(port, 1)
-    since = log.stat().st_size
-    load = run_load(port, users)
-    long = run_long_conversation(port)
-    memory = {name: peak_memory_bytes(process.pid) for name, process in processes.items()}
-    return Measurement(load, long, memory, logged_errors(log, since))
+def combined(results: Sequence[LoadResult]) -> LoadResult:
+    """Several load runs as one: all their turns, over their summed time."""
+    return LoadResult(
+        latencies=[latency for result in results for latency in result.latencies],
+        errors=sum(result.errors for result in results),
+        wall_seconds=sum(result.wall_seconds for result in results),
+        error_samples=[sample for result in results for sample in result.error_samples][:5],
+    )
 
 
-def measure_ours(folder: Path, users: int, log: Path) -> Measurement:
+@dataclass
+class Stack:
+    """One bot under test: its servers, the port people talk to, where its servers write."""
+
+    port: int
+    commands: dict[str, list[str]]
+    env: dict[str, str]
+    health: dict[str, str]
+    log: Path
+
+
+def our_stack(folder: Path) -> Stack:
+    """Trust Coach as `make run` starts it: Rasa and the action server, SQLite for both stores."""
     env = {**os.environ, "TRUST_COACH_DB_URL": f"sqlite:///{folder / 'coach.db'}",
            "TF_CPP_MIN_LOG_LEVEL": "2"}
     env.pop("TRUST_COACH_ACTION_TOKEN", None)  # as `make run`: no token, on this machine only
@@ -332,19 +346,48 @@ def measure_ours(folder: Path, users: int, log: Path) -> Measurement:
     }
     health = {"action server": f"http://127.0.0.1:{ACTIONS_PORT}/health",
               "rasa (Trust Coach)": f"http://127.0.0.1:{OURS_PORT}/"}
-    with servers(commands, env, health, log) as processes:
-        return measure(OURS_PORT, processes, users, log)
+    return Stack(OURS_PORT, commands, env, health, LOG_DIR / "trust-coach.log")
 
 
-def measure_minimal(folder: Path, model: Path, users: int, log: Path) -> Measurement:
+def minimal_stack(folder: Path, model: Path) -> Stack:
+    """The minimal bot: the same Rasa, SQL tracker store on SQLite, no action server."""
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
     commands = {"rasa (minimal bot)": rasa_command(model, sqlite_endpoints(folder, None), MINIMAL_PORT)}
     health = {"rasa (minimal bot)": f"http://127.0.0.1:{MINIMAL_PORT}/"}
-    with servers(commands, env, health, log) as processes:
-        return measure(MINIMAL_PORT, processes, users, log)
+    return Stack(MINIMAL_PORT, commands, env, health, LOG_DIR / "minimal.log")
 
 
-def report(ours: Measurement, minimal: Measurement, users: int) -> bool:
+def measure_both(ours: Stack, minimal: Stack, users: int, rounds: int) -> tuple[Measurement, Measurement]:
+    """Both stacks up at once, loaded in turn, round after round.
+
+    Alternating keeps a change in the machine's load (other work on the same cores) from favouring
+    one of them; a stack that is not being measured sits idle.
+    """
+    stacks = (ours, minimal)
+    with servers(ours.commands, ours.env, ours.health, ours.log) as our_processes, \
+            servers(minimal.commands, minimal.env, minimal.health, minimal.log) as minimal_processes:
+        for stack in stacks:
+            # One untimed conversation first: the first message through a pipeline builds its graphs.
+            run_load(stack.port, 1)
+        since = {stack.port: stack.log.stat().st_size for stack in stacks}
+        loads: dict[int, list[LoadResult]] = {stack.port: [] for stack in stacks}
+        for number in range(1, rounds + 1):
+            for stack in stacks:
+                loads[stack.port].append(run_load(stack.port, users))
+            latest = {"Trust Coach": loads[ours.port][-1], "minimal": loads[minimal.port][-1]}
+            print(f"  round {number}: " + ", ".join(
+                f"{name} {result.throughput:.1f} turns/s, p95 {result.p(95):.2f} s"
+                for name, result in latest.items()), flush=True)
+        longs = {stack.port: run_long_conversation(stack.port) for stack in stacks}
+        measurements = []
+        for stack, processes in ((ours, our_processes), (minimal, minimal_processes)):
+            memory = {name: peak_memory_bytes(process.pid) for name, process in processes.items()}
+            measurements.append(Measurement(combined(loads[stack.port]), longs[stack.port], memory,
+                                            logged_errors(stack.log, since[stack.port])))
+    return measurements[0], measurements[1]
+
+
+def report(ours: Measurement, minimal: Measurement, users: int, rounds: int) -> bool:
     """Prints the figures; whether every target is met."""
     def ms(seconds: float) -> str:
         return f"{seconds * 1000:8.0f}"
@@ -356,8 +399,8 @@ def report(ours: Measurement, minimal: Measurement, users: int) -> bool:
         f"p95 <= {MAX_P95_RATIO}x minimal": p95_ratio <= MAX_P95_RATIO,
         f"throughput >= {MIN_THROUGHPUT_RATIO}x minimal": throughput_ratio >= MIN_THROUGHPUT_RATIO,
     }
-    print(f"\n{users} users x {len(CONVERSATION)} turns, at once, through the REST channel "
-          f"({os.cpu_count()} CPUs)\n")
+    print(f"\n{users} users x {len(CONVERSATION)} turns, at once, through the REST channel, "
+          f"{rounds} rounds ({os.cpu_count()} CPUs)\n")
     print(f"{'':28}{'Trust Coach':>12}{'minimal bot':>13}{'ratio':>8}")
     for label, q in (("p50 latency (ms)", 50), ("p95 latency (ms)", 95), ("p99 latency (ms)", 99)):
         print(f"{label:28}{ms(ours.load.p(q)):>12}{ms(minimal.load.p(q)):>13}"
@@ -389,23 +432,25 @@ def report(ours: Measurement, minimal: Measurement, users: int) -> bool:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=20, help="simulated users at once (default 20)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="times each bot takes the load, alternating (default 3)")
     args = parser.parse_args(argv)
     if not MODEL.exists():
         print(f"error: no trained model at {MODEL} (run 'make train').", file=sys.stderr)
         return 2
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    minimal_model = minimal_bot_model(LOG_DIR / "train-minimal.log")
     with tempfile.TemporaryDirectory(prefix="trust-coach-bench-") as temporary:
         folder = Path(temporary)
-        log = PROJECT_DIR / "var" / "bench" / "servers.log"
-        log.parent.mkdir(parents=True, exist_ok=True)
-        log.write_text("")
-        minimal_model = minimal_bot_model(log)
         (folder / "ours").mkdir()
         (folder / "minimal").mkdir()
-        print(f"Measuring Trust Coach with {args.users} users (server output in {log})...", flush=True)
-        ours = measure_ours(folder / "ours", args.users, log)
-        print(f"Measuring the minimal bot with {args.users} users...", flush=True)
-        minimal = measure_minimal(folder / "minimal", minimal_model, args.users, log)
-    return 0 if report(ours, minimal, args.users) else 1
+        ours, minimal = our_stack(folder / "ours"), minimal_stack(folder / "minimal", minimal_model)
+        for stack in (ours, minimal):
+            stack.log.write_text("")
+        print(f"Measuring both bots: {args.users} users, {args.rounds} rounds each, in turn "
+              f"(server output in {LOG_DIR})...", flush=True)
+        our_figures, minimal_figures = measure_both(ours, minimal, args.users, args.rounds)
+    return 0 if report(our_figures, minimal_figures, args.users, args.rounds) else 1
 
 
 if __name__ == "__main__":

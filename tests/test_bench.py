@@ -78,3 +78,12 @@ def test_errors_the_servers_logged_during_the_run_are_counted(bench, tmp_path):
                      "2026-11-27 19:51:32 ERROR    rasa.core.processor  - Encountered an exception\n"
                      "Traceback (most recent call last):\n")
     assert bench.logged_errors(log, since) == 1
+
+
+def test_rounds_are_combined_into_one_set_of_figures(bench):
+    first = bench.LoadResult(latencies=[0.1, 0.2], errors=1, wall_seconds=2.0)
+    second = bench.LoadResult(latencies=[0.3, 0.4, 0.5, 0.6], errors=0, wall_seconds=2.0)
+    both = bench.combined([first, second])
+    assert both.throughput == pytest.approx(1.5)
+    assert both.errors == 1 and both.turns == 7
+    assert both.p(50) == pytest.approx(0.35)
