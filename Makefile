@@ -13,7 +13,7 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 export PYTHONWARNINGS ?= ignore::DeprecationWarning
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 
-.PHONY: help setup train run chat resources purge test test-unit lint clean
+.PHONY: help setup train run chat cluster bench resources purge test test-unit lint clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -35,6 +35,13 @@ $(MODEL): $(TRAINING_INPUTS) | $(VENV)/.installed
 
 run: $(MODEL) $(WIDGET) ## Start the assistant: Rasa on :5005, actions on :5055, the chat on a demo page on :8080
 	@bash scripts/run.sh
+
+cluster: $(MODEL) ## Start the production topology here: 2 Rasa replicas, 2 action servers, nginx on :8000
+	@bash scripts/cluster.sh
+
+USERS ?= 20
+bench: $(MODEL) ## Load-test the whole stack against a minimal Rasa bot: make bench USERS=20
+	$(BIN)/python scripts/bench.py --users $(USERS)
 
 chat: | $(VENV)/.installed ## Talk to the running assistant in this terminal (after `make run`)
 	@$(BIN)/python scripts/chat.py
@@ -58,7 +65,7 @@ test-unit: | $(VENV)/.installed ## Only the fast unit tests (no trained model ne
 	$(BIN)/python -m pytest -m "not model and not browser" -q
 
 lint: | $(VENV)/.installed ## Check the Python code style
-	$(BIN)/ruff check actions components channels tests scripts
+	$(BIN)/ruff check actions channels cluster components tests scripts
 
 clean: ## Remove the trained model and test results (keeps .venv and var/)
 	rm -rf models results

@@ -19,7 +19,7 @@ from actions.content import (
     step,
     step_names,
 )
-from actions.replies import Reply, button, phrase, send, step_button, what_next_buttons
+from actions.replies import Reply, button, exercise_button, phrase, send, step_button, what_next_buttons
 from actions.safety import STEPS_UNSAFE_AFTER_ABUSE
 from actions.store import open_store
 
@@ -48,6 +48,7 @@ def step_replies(steps: list[str], partner_term: str | None) -> list[Reply]:
         )
         replies.append(Reply(text))
     replies[-1].buttons = [button("try_step", "choose_step", step=name) for name in steps]
+    replies[-1].buttons += [b for name in steps for b in exercise_button(name)]
     replies[-1].buttons += what_next_buttons()
     return replies
 
@@ -150,6 +151,7 @@ def step_detail_replies(
     following = next(later_step for later_step in later if later_step not in withheld)
     replies[-1].buttons = [
         button("try_step", "choose_step", step=name),
+        *exercise_button(name),
         button("next_step", "explore_step", step=following),
         button("all_steps", "ask_what_to_do"),
         button("practise", "start_practice"),

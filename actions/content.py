@@ -106,3 +106,9 @@ def therapy() -> dict[str, Any]:
 def privacy() -> dict[str, Any]:
     """What the coach says when someone asks it to delete what it keeps (content/privacy.yml)."""
     return yaml.safe_load((CONTENT_DIR / "privacy.yml").read_text(encoding="utf-8"))
+
+
+@cache
+def exercises() -> dict[str, Any]:
+    """The guided exercises: questions, the answers they understand, results and plans."""
+    return yaml.safe_load((CONTENT_DIR / "exercises.yml").read_text(encoding="utf-8"))

@@ -8,7 +8,7 @@ from typing import Any
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.content import coaching, fill, step
+from actions.content import coaching, exercises, fill, step
 
 
 @dataclass
@@ -51,3 +51,11 @@ def what_next_buttons() -> list[dict[str, str]]:
         button("why", "ask_why_no_trust"),
         button("therapy", "ask_therapy"),
     ]
+
+
+def exercise_button(name: str) -> list[dict[str, str]]:
+    """A button to start this step's guided exercise, or none if the step has no exercise."""
+    if name not in exercises()["exercises"]:
+        return []
+    title = fill(exercises()["exercises"][name]["button"])
+    return [{"title": title, "payload": f"/start_exercise{json.dumps({'step': name})}"}]

@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.coaching import ActionNextStep, slot_list, withheld_steps
 from actions.content import coaching, pattern, privacy, resources, safety, step, step_names
+from actions.exercises import headline, visible_plans, words
 from actions.privacy import delete_everything
 from actions.replies import button, phrase, what_next_buttons
 from actions.store import open_store
@@ -29,11 +30,17 @@ class ActionSessionStart(Action):
             events += [SlotSet(name, value) for name, value in tracker.slots.items()]
         emergency = resources()["emergency_number"]
         dispatcher.utter_message(text=phrase("intro", emergency=emergency))
+        # One question per visit: a plan from an exercise first, as the most concrete thing to ask about;
+        # a step waiting to be asked about keeps until the next visit.
+        outcome_buttons = [button("went_well", "step_went_well"), button("went_badly", "step_went_badly")]
+        plan = open_store().take_plan_follow_up(tracker.sender_id)
+        if plan is not None and plan.exercise not in withheld_steps(tracker):
+            dispatcher.utter_message(text=words("followup", headline=headline(plan)), buttons=outcome_buttons)
+            return events + [ActionExecuted("action_listen")]
         follow_up = open_store().take_follow_up(tracker.sender_id)
         if follow_up is not None and follow_up.step not in withheld_steps(tracker):
             dispatcher.utter_message(
-                text=phrase("followup", title=step(follow_up.step)["title"]),
-                buttons=[button("went_well", "step_went_well"), button("went_badly", "step_went_badly")],
+                text=phrase("followup", title=step(follow_up.step)["title"]), buttons=outcome_buttons
             )
         return events + [ActionExecuted("action_listen")]
 
@@ -68,14 +75,16 @@ def summary_lines(
     chosen: list[str],
     partner_term: str | None = None,
     withheld: tuple[str, ...] = (),
+    plans: list[str] = (),
 ) -> list[str]:
-    """A short summary of the conversation: the responses described and the steps seen and chosen.
+    """A short summary of the conversation: the responses described, the steps seen and chosen, and
+    the headlines of the user's plans from the exercises.
 
     Steps withheld after a disclosure of abuse are left out, even if they came up before it.
     """
     offered = [name for name in offered if name not in withheld]
     chosen = [name for name in chosen if name not in withheld]
-    if not (discussed or offered or chosen):
+    if not (discussed or offered or chosen or plans):
         return [phrase("summary_empty", partner_term)]
 
     def titles(names: list[str]) -> str:
@@ -89,6 +98,8 @@ def summary_lines(
         lines.append(phrase("summary_steps_seen", items=titles(offered)))
     if chosen:
         lines.append(phrase("summary_steps_chosen", items=titles(chosen)))
+    if plans:
+        lines.append(words("summary_plan", items="; ".join(plans)))
     return lines
 
 
@@ -100,6 +111,7 @@ def summary_text(tracker: Tracker) -> str:
             slot_list(tracker, "steps_chosen"),
             tracker.get_slot("partner_term"),
             withheld_steps(tracker),
+            [headline(plan) for plan in visible_plans(tracker)],
         )
     )
 

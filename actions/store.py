@@ -1,7 +1,8 @@
-"""The coach's own records, kept with SQLAlchemy: steps people chose and how they went, practice attempts."""
+"""The coach's own records, kept with SQLAlchemy: steps chosen and how they went, practice, exercise plans."""
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -51,6 +52,33 @@ class PracticeAttempt(Base):
     pattern = Column(String(32), nullable=False)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     reply_text = Column(Text)  # kept only when the person said we may
+
+
+class ExercisePlan(Base):
+    """The plan a guided exercise ended with: the exercise (its step) and the choices made in it."""
+
+    __tablename__ = "exercise_plans"
+
+    id = Column(Integer, primary_key=True)
+    sender_id = Column(String(255), nullable=False, index=True)
+    exercise = Column(String(64), nullable=False)
+    choices = Column(Text, nullable=False)  # JSON: the answers, by question
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    asked_at = Column(DateTime(timezone=True))
+    outcome = Column(String(16))  # "went_well" or "went_badly" once the person has said
+
+
+@dataclass(frozen=True)
+class SavedPlan:
+    """One exercise's plan as the person left it."""
+
+    exercise: str
+    choices: dict
+    created_at: datetime
+
+    @classmethod
+    def of(cls, row: ExercisePlan) -> SavedPlan:
+        return cls(row.exercise, json.loads(row.choices), row.created_at)
 
 
 @dataclass(frozen=True)
@@ -131,19 +159,59 @@ class CoachStore:
             return FollowUp(step=chosen.step, chosen_at=chosen.chosen_at)
 
     def record_outcome(self, sender_id: str, outcome: str) -> str | None:
-        """Saves how the step asked about last went; returns that step, or None if none was asked."""
+        """Saves how the step or plan asked about last went; returns its step, or None if none was."""
+        with Session(self.engine) as session, session.begin():
+            asked = [
+                session.scalars(
+                    select(model)
+                    .where(model.sender_id == sender_id, model.asked_at.is_not(None))
+                    .order_by(model.asked_at.desc(), model.id.desc())
+                    .limit(1)
+                ).first()
+                for model in (ChosenStep, ExercisePlan)
+            ]
+            asked = [row for row in asked if row is not None]
+            if not asked:
+                return None
+            latest = max(asked, key=lambda row: row.asked_at)
+            latest.outcome = outcome
+            return latest.step if isinstance(latest, ChosenStep) else latest.exercise
+
+    def save_plan(self, sender_id: str, exercise: str, choices: dict) -> None:
+        with Session(self.engine) as session, session.begin():
+            session.add(ExercisePlan(sender_id=sender_id, exercise=exercise, choices=json.dumps(choices)))
+
+    def plans(self, sender_id: str) -> list[SavedPlan]:
+        """This person's plans: the latest of each exercise, in the order they were made."""
         query = (
-            select(ChosenStep)
-            .where(ChosenStep.sender_id == sender_id, ChosenStep.asked_at.is_not(None))
-            .order_by(ChosenStep.asked_at.desc(), ChosenStep.id.desc())
+            select(ExercisePlan)
+            .where(ExercisePlan.sender_id == sender_id)
+            .order_by(ExercisePlan.created_at, ExercisePlan.id)
+        )
+        with Session(self.engine) as session:
+            latest = {row.exercise: SavedPlan.of(row) for row in session.scalars(query)}
+        return sorted(latest.values(), key=lambda plan: plan.created_at)
+
+    def take_plan_follow_up(self, sender_id: str, now: datetime | None = None) -> SavedPlan | None:
+        """The latest plan made in an earlier visit and not asked about yet; marks it asked."""
+        now = now or utcnow()
+        query = (
+            select(ExercisePlan)
+            .where(
+                ExercisePlan.sender_id == sender_id,
+                ExercisePlan.asked_at.is_(None),
+                ExercisePlan.outcome.is_(None),
+                ExercisePlan.created_at <= now - FOLLOW_UP_AFTER,
+            )
+            .order_by(ExercisePlan.created_at.desc(), ExercisePlan.id.desc())
             .limit(1)
         )
         with Session(self.engine) as session, session.begin():
-            chosen = session.scalars(query).first()
-            if chosen is None:
+            plan = session.scalars(query).first()
+            if plan is None:
                 return None
-            chosen.outcome = outcome
-            return chosen.step
+            plan.asked_at = now
+            return SavedPlan.of(plan)
 
     def save_attempt(
         self, sender_id: str, scenario: str, pattern: str, reply_text: str | None = None

@@ -18,7 +18,7 @@ from typing import Any
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
-from actions.content import input_wording
+from actions.content import input_wording, privacy
 from actions.privacy import DELETED
 from actions.safety import crisis_summary
 
@@ -124,6 +124,10 @@ def guarded(on_new_message: MessageHandler, forget: Forget, limit: RateLimit) ->
             logger.warning("No reply for a message from %s: answered with the trouble message.", sender)
             await output.send_text_message(sender, answer("trouble"))
         if seen["delete"]:
-            await forget(sender)
+            try:
+                await forget(sender)
+            except Exception:  # they were told it is deleted: they must hear that it is not
+                logger.exception("Deleting the conversation of %s failed.", sender)
+                await output.send_text_message(sender, privacy()["failed"])
 
     return handle

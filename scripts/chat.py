@@ -51,6 +51,10 @@ def main() -> int:
         for reply in replies:
             if reply.get("text"):
                 print(f"\ncoach> {reply['text']}")
+            download = (reply.get("custom") or {}).get("download")
+            if download:
+                # The web chat offers this as a file; here it is printed to copy or keep.
+                print(f"\n--- {download['filename']} ---\n{download['text'].rstrip()}\n---")
             for button in reply.get("buttons", []):
                 buttons.append(button)
                 print(f"   [{len(buttons)}] {button['title']}")

@@ -18,7 +18,7 @@ for port in 5005 5055 "$DEMO_PORT"; do
     fi
 done
 
-"$BIN/rasa" run actions --actions actions --port 5055 &
+"$BIN/python" -m actions.server --port 5055 &
 actions=$!
 "$BIN/python" scripts/serve_demo.py --port "$DEMO_PORT" --rasa-url http://localhost:5005 &
 demo=$!

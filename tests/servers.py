@@ -24,7 +24,7 @@ import socketio
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from actions.store import PROJECT_DIR, ChosenStep, open_store, utcnow
+from actions.store import PROJECT_DIR, ChosenStep, ExercisePlan, open_store, utcnow
 
 RASA_PORT = int(os.environ.get("TRUST_COACH_TEST_RASA_PORT", "5105"))
 ACTIONS_PORT = int(os.environ.get("TRUST_COACH_TEST_ACTIONS_PORT", "5155"))
@@ -80,7 +80,7 @@ class Servers:
 
     def start_actions(self) -> None:
         self.actions = self._start(
-            ["rasa", "run", "actions", "--actions", "actions", "--port", str(ACTIONS_PORT)]
+            ["python", "-m", "actions.server", "--port", str(ACTIONS_PORT)]
         )
 
     def stop_actions(self) -> None:
@@ -137,11 +137,15 @@ class Servers:
             return connection.execute(query, (sender,)).fetchone()[0]
 
     def move_back(self, sender: str, days: int) -> None:
-        """Makes this user's conversation and choices look days old, as if they had been away."""
+        """Makes this user's conversation, choices and plans look days old, as if they had been away."""
         with Session(self.store.engine) as session, session.begin():
             session.execute(
                 update(ChosenStep).where(ChosenStep.sender_id == sender)
                 .values(chosen_at=utcnow() - timedelta(days=days))
+            )
+            session.execute(
+                update(ExercisePlan).where(ExercisePlan.sender_id == sender)
+                .values(created_at=utcnow() - timedelta(days=days))
             )
         with sqlite3.connect(self.tracker_db) as connection:
             # Rasa reads each event's time from its JSON, so both places move.
@@ -155,19 +159,29 @@ class Servers:
 class User:
     """Someone chatting through the REST channel, as the terminal chat does."""
 
-    def __init__(self) -> None:
+    def __init__(self, server: str | None = None) -> None:
         self.sender = f"test-{uuid.uuid4().hex[:10]}"
+        self.server = server or RASA_URL
 
-    def says(self, message: str) -> list[dict]:
-        return post(json.dumps({"sender": self.sender, "message": message}).encode())
+    def says(self, message: str, via: str | None = None) -> list[dict]:
+        """The replies to one message, sent to this user's server or to another one (`via`)."""
+        return post(json.dumps({"sender": self.sender, "message": message}).encode(), via or self.server)
 
 
-def post(body: bytes) -> list[dict]:
+def text_of(replies: list[dict]) -> str:
+    return "\n".join(reply.get("text", "") for reply in replies)
+
+
+def payloads_of(replies: list[dict]) -> list[str]:
+    return [button["payload"] for reply in replies for button in reply.get("buttons", [])]
+
+
+def post(body: bytes, server: str = RASA_URL) -> list[dict]:
     """Sends a raw request body to the REST channel; raises HTTPError for a 4xx or 5xx."""
     request = urllib.request.Request(
-        f"{RASA_URL}/webhooks/rest/webhook", body, {"Content-Type": "application/json"},
+        f"{server}/webhooks/rest/webhook", body, {"Content-Type": "application/json"},
     )
-    with urllib.request.urlopen(request, timeout=60) as response:
+    with urllib.request.urlopen(request, timeout=120) as response:
         return json.load(response)
 
 

@@ -9,19 +9,11 @@ from __future__ import annotations
 import urllib.error
 
 import pytest
-from servers import User, post
+from servers import User, payloads_of, post, text_of
 
 from actions.content import pattern, step
 
 pytestmark = pytest.mark.model
-
-
-def text_of(replies: list[dict]) -> str:
-    return "\n".join(reply.get("text", "") for reply in replies)
-
-
-def payloads_of(replies: list[dict]) -> list[str]:
-    return [button["payload"] for reply in replies for button in reply.get("buttons", [])]
 
 
 def test_a_new_user_is_told_it_is_an_automated_coach_then_greeted(servers):
@@ -245,3 +237,65 @@ def test_the_logs_never_contain_what_people_wrote(servers):
     user.says(f"i keep telling him about {marker} and that i love him")
     user.says(f"{marker} " * 3000)
     assert marker not in servers.log.read_text()
+
+
+def download_in(replies: list[dict]) -> dict | None:
+    """The plan download the web chat shows as a button: a custom payload over REST."""
+    return next((reply["custom"]["download"] for reply in replies if "custom" in reply), None)
+
+
+def test_from_anger_to_a_saved_downloadable_plan_and_back_to_it_next_time(servers):
+    from actions.content import exercises
+
+    grounding = exercises()["exercises"]["not_about_you"]
+    user = User()
+    answer = user.says("I get angry when she accuses me")
+    assert '/start_exercise{"step": "not_about_you"}' in payloads_of(answer)
+
+    started = text_of(user.says('/start_exercise{"step": "not_about_you"}'))
+    assert grounding["intro"] in started and "What does your partner say" in started
+    fears = user.says("who were you really texting at midnight")
+    assert "That I'll leave" in [button["title"] for reply in fears for button in reply.get("buttons", [])]
+    rehearsal = text_of(user.says("That I'll leave"))
+    assert '"Who were you really texting at midnight?"' in rehearsal and "that you'll leave" in rehearsal
+
+    done = user.says(
+        "you're scared i'll leave, and i'm not going anywhere. it was my brother about mum's birthday"
+    )
+    assert "Your plan:" in text_of(done)
+    assert [plan.exercise for plan in servers.store.plans(user.sender)] == ["not_about_you"]
+    download = download_in(done)
+    assert download["filename"] == "trust-coach-plan.txt" and download["label"] == "Download your plan"
+    assert "it was my brother about mum's birthday" in download["text"]
+    assert "who were you really texting at midnight" in download["text"]
+
+    shown = user.says("show my plan")
+    assert "it was my brother" in text_of(shown) and download_in(shown)["text"] == download["text"]
+
+    # Two days later: the session has expired, and the coach asks how the plan went.
+    servers.move_back(user.sender, days=2)
+    returning = user.says("hi again")
+    assert "Last time you made a plan" in text_of(returning)
+    assert "who were you really texting at midnight" in text_of(returning)
+    assert "/step_went_well" in payloads_of(returning)
+    assert "/more_steps" in payloads_of(user.says("it went well actually"))
+
+
+def test_an_exercise_can_be_stopped_or_interrupted_and_an_impossible_talk_points_to_therapy(servers):
+    user = User()
+    user.says('/start_exercise{"step": "love_well"}')
+    assert "stopped the exercise" in text_of(user.says("stop"))
+    assert not servers.store.plans(user.sender)
+
+    user.says('/start_exercise{"step": "tell_truth"}')
+    help_now = text_of(user.says("if i told him he would hit me again"))
+    assert "1-800-799-7233" in help_now
+    # The exercise is over: the next message is not taken as an answer.
+    assert "Is anything missing" not in text_of(user.says("hello"))
+
+    other = User()
+    other.says('/start_exercise{"step": "boundaries"}')
+    other.says("Friends")
+    therapy = text_of(other.says("honestly talking about this with her feels impossible"))
+    assert step("couples_therapy")["title"] in therapy
+    assert servers.store.plans(other.sender)[0].choices["boundary_feeling"] == "impossible"

@@ -19,6 +19,7 @@ class Assistant:
         self.reply = {"text": "I hear you."} if reply is None else reply
         self.fail = fail
         self.forgotten: list[str] = []
+        self.fail_to_forget = False
 
     async def on_new_message(self, message: UserMessage) -> None:
         self.heard.append(message.text)
@@ -28,6 +29,8 @@ class Assistant:
             await message.output_channel.send_response(message.sender_id, dict(self.reply))
 
     async def forget(self, sender: str) -> None:
+        if self.fail_to_forget:
+            raise RuntimeError("tracker store unreachable")
         self.forgotten.append(sender)
 
 
@@ -124,3 +127,9 @@ def test_a_confirmed_deletion_forgets_the_conversation_after_the_reply_and_nothi
     other = Assistant()
     send(other, "delete nothing, I'm just talking", sender="ben")
     assert other.forgotten == []
+
+
+def test_a_deletion_that_fails_is_owned_up_to():
+    assistant = Assistant(reply={"text": "Deleted.", "custom": {DELETED: True}})
+    assistant.fail_to_forget = True
+    assert "could not be deleted" in send(assistant, "/affirm")

@@ -19,16 +19,21 @@ from actions.session import (
     ActionSummarise,
     summary_lines,
 )
-from actions.store import ChosenStep, utcnow
+from actions.store import ChosenStep, ExercisePlan, utcnow
 
 
 def age_choices(coach_db, sender_id: str, days: int) -> None:
-    """Makes this person's chosen steps look as if they were chosen days ago."""
+    """Makes this person's chosen steps and plans look as if they were made days ago."""
     with Session(coach_db.engine) as session, session.begin():
         session.execute(
             update(ChosenStep)
             .where(ChosenStep.sender_id == sender_id)
             .values(chosen_at=utcnow() - timedelta(days=days))
+        )
+        session.execute(
+            update(ExercisePlan)
+            .where(ExercisePlan.sender_id == sender_id)
+            .values(created_at=utcnow() - timedelta(days=days))
         )
 
 
@@ -92,12 +97,12 @@ def test_summary_lists_what_was_discussed_and_chosen():
     assert "chose to try: " + step("not_about_you")["title"] in text
 
 
-def test_summary_of_an_empty_conversation_invites_a_start(dispatcher, domain):
+def test_summary_of_an_empty_conversation_invites_a_start(dispatcher, domain, coach_db):
     ActionSummarise().run(dispatcher, make_tracker("ask_summary"), domain)
     assert "haven't covered anything" in said(dispatcher)
 
 
-def test_goodbye_sums_up_when_something_was_discussed(dispatcher, domain):
+def test_goodbye_sums_up_when_something_was_discussed(dispatcher, domain, coach_db):
     slots = {"patterns_discussed": ["giving_in"], "steps_chosen": ["boundaries"]}
     ActionGoodbye().run(dispatcher, make_tracker("goodbye", slots=slots), domain)
     assert pattern("giving_in")["label"] in said(dispatcher)
@@ -105,7 +110,7 @@ def test_goodbye_sums_up_when_something_was_discussed(dispatcher, domain):
     assert texts(dispatcher)[-1] == phrase("goodbye")
 
 
-def test_goodbye_without_a_conversation_just_says_goodbye(dispatcher, domain):
+def test_goodbye_without_a_conversation_just_says_goodbye(dispatcher, domain, coach_db):
     ActionGoodbye().run(dispatcher, make_tracker("goodbye"), domain)
     assert texts(dispatcher) == [phrase("goodbye")]
 
@@ -150,3 +155,35 @@ def test_after_a_disclosure_the_summary_and_follow_up_leave_out_withheld_steps(d
     later = type(dispatcher)()
     ActionSessionStart().run(later, make_tracker(sender_id="uma", slots={"abuse_disclosed": True}), domain)
     assert step("not_about_you")["title"] not in said(later)
+
+
+LOVE_PLAN = {"love_area": "gratitude", "love_idea": "Leave a note saying thanks", "love_when": "Tomorrow"}
+
+
+def test_a_returning_user_is_asked_about_their_plan_first(dispatcher, domain, coach_db):
+    coach_db.save_choice("jo", "tell_truth")
+    coach_db.save_plan("jo", "love_well", LOVE_PLAN)
+    age_choices(coach_db, "jo", days=2)
+
+    ActionSessionStart().run(dispatcher, make_tracker(sender_id="jo"), domain)
+    assert "Leave a note saying thanks" in said(dispatcher) and "How did it go?" in said(dispatcher)
+    assert step("tell_truth")["title"] not in said(dispatcher)  # one question a visit
+    assert payloads(dispatcher) == ["/step_went_well", "/step_went_badly"]
+
+    answered = type(dispatcher)()
+    ActionRecordStepOutcome().run(answered, make_tracker("step_went_badly", sender_id="jo"), domain)
+    assert step("love_well")["title"] in said(answered)
+    with Session(coach_db.engine) as session:
+        assert session.query(ExercisePlan.outcome).filter_by(sender_id="jo").scalar() == "went_badly"
+
+    # The step chosen before waits for the next visit.
+    next_visit = type(dispatcher)()
+    ActionSessionStart().run(next_visit, make_tracker(sender_id="jo"), domain)
+    assert step("tell_truth")["title"] in said(next_visit)
+
+
+def test_the_summary_includes_the_plan(dispatcher, domain, coach_db):
+    coach_db.save_plan("kit", "love_well", LOVE_PLAN)
+    ActionSummarise().run(dispatcher, make_tracker("ask_summary", sender_id="kit"), domain)
+    assert "Your plan:" in said(dispatcher) and "Leave a note saying thanks" in said(dispatcher)
+    assert "haven't covered anything" not in said(dispatcher)

@@ -60,3 +60,43 @@ def test_forgetting_a_person_removes_all_their_rows_and_no_one_elses(coach_store
     assert coach_store.forget("ana") == 2
     assert coach_store.chosen_steps("ana") == []
     assert coach_store.chosen_steps("ben") == ["love_well"]
+
+
+def test_plans_keep_the_latest_of_each_exercise_per_person(coach_store: CoachStore):
+    coach_store.save_plan("ana", "love_well", {"love_area": "fun", "love_idea": "bowling"})
+    coach_store.save_plan("ana", "tell_truth", {"truth_left_out": "lunch with Sam"})
+    coach_store.save_plan("ana", "love_well", {"love_area": "gratitude", "love_idea": "a note"})
+    coach_store.save_plan("ben", "boundaries", {"boundary_feeling": "impossible"})
+    plans = coach_store.plans("ana")
+    assert [(plan.exercise, plan.choices.get("love_idea")) for plan in plans] == [
+        ("tell_truth", None), ("love_well", "a note"),
+    ]
+    assert [plan.exercise for plan in coach_store.plans("ben")] == ["boundaries"]
+    assert coach_store.plans("nobody") == []
+
+
+def test_a_plan_is_followed_up_once_in_a_later_visit_and_its_outcome_kept(coach_store: CoachStore):
+    coach_store.save_plan("ana", "love_well", {"love_idea": "a walk"})
+    assert coach_store.take_plan_follow_up("ana") is None
+    later = utcnow() + FOLLOW_UP_AFTER + timedelta(minutes=1)
+    plan = coach_store.take_plan_follow_up("ana", now=later)
+    assert plan is not None and plan.choices == {"love_idea": "a walk"}
+    assert coach_store.take_plan_follow_up("ana", now=later) is None
+    assert coach_store.record_outcome("ana", "went_well") == "love_well"
+
+
+def test_the_outcome_goes_to_whatever_was_asked_about_last(coach_store: CoachStore):
+    coach_store.save_choice("ana", "boundaries")
+    coach_store.save_plan("ana", "tell_truth", {})
+    coach_store.take_follow_up("ana", now=utcnow() + FOLLOW_UP_AFTER * 2)
+    assert coach_store.record_outcome("ana", "went_badly") == "boundaries"
+    coach_store.take_plan_follow_up("ana", now=utcnow() + FOLLOW_UP_AFTER * 3)
+    assert coach_store.record_outcome("ana", "went_well") == "tell_truth"
+
+
+def test_forgetting_a_person_removes_their_plans_too(coach_store: CoachStore):
+    coach_store.save_plan("ana", "love_well", {})
+    coach_store.save_choice("ana", "love_well")
+    coach_store.save_plan("ben", "love_well", {})
+    assert coach_store.forget("ana") == 2
+    assert coach_store.plans("ana") == [] and len(coach_store.plans("ben")) == 1

@@ -1,0 +1,1 @@
+"""What the Rasa server needs to run as several replicas (make cluster, deploy/)."""
