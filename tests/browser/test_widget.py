@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from servers import DEMO_URL
 
-from actions.content import coaching, pattern, practice, step
+from actions.content import coaching, pattern, practice, privacy, step
 from actions.store import PROJECT_DIR
 
 pytestmark = pytest.mark.browser
@@ -210,6 +210,25 @@ def test_delete_my_conversation_removes_it_on_the_server_and_in_the_browser(page
     page.reload()
     expect(chat.log).to_contain_text("automated coach", timeout=REPLY_TIMEOUT)
     assert "lunch" not in chat.log.inner_text()
+
+
+def test_asking_the_coach_to_delete_everything_clears_the_browser_too(page, servers):
+    chat = Chat(page).open()
+    chat.say("i keep promising him nothing is going on")
+    chat.expect_said(pattern("reassuring")["insight"][0])
+    session = chat.session_id()
+    chat.say("please delete everything you have on me")
+    chat.expect_said(privacy()["ask"])
+    chat.press(privacy()["buttons"]["confirm"])
+
+    expect(chat.notice).to_have_text(WORDING["deleted"])
+    expect(chat.log).to_contain_text("automated coach", timeout=REPLY_TIMEOUT)  # a new conversation
+    assert chat.session_id() not in (None, session)
+    assert "promising" not in chat.log.inner_text()
+    deadline = time.monotonic() + 30  # the server deletes once its last reply has gone out
+    while servers.event_count(session) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert servers.event_count(session) == 0
 
 
 def test_markup_from_the_user_or_the_server_is_shown_as_text(page, servers):
