@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from servers import DEMO_URL
 
-from actions.content import coaching, exercises, fill, pattern, practice, step
+from actions.content import coaching, exercises, fill, pattern, practice, privacy, step
 from actions.store import PROJECT_DIR
 
 pytestmark = pytest.mark.browser
@@ -160,15 +160,14 @@ def test_a_reload_keeps_the_conversation_and_start_over_clears_it(page, servers)
 def test_quick_exit_hides_the_chat_at_once_and_leaves_for_a_neutral_site(page, servers):
     chat = Chat(page).open()
     chat.say("i lose it and yell")
-    held = []
-    # Hold the neutral site's answer, to see the page as it is the moment the button is pressed.
-    page.route(f"{EXIT_URL}**", lambda route: held.append(route))
+    # What the page looks like the moment it starts to leave.
+    shown_when_leaving = []
+    page.expose_function("reportLeaving", lambda display: shown_when_leaving.append(display))
+    page.evaluate("""() => window.addEventListener('beforeunload', () => reportLeaving(
+        getComputedStyle(document.querySelector('#trust-coach-widget')).display))""")
     page.get_by_role("button", name=WORDING["quickExit"]).click()
-    assert page.evaluate("getComputedStyle(document.querySelector('#trust-coach-widget')).display") == "none"
-    page.wait_for_timeout(200)
-    held[0].fulfill(status=200, content_type="text/html", body="<title>Google</title>")
     page.wait_for_url(EXIT_URL)
-    assert page.url == EXIT_URL
+    assert shown_when_leaving == ["none"]
 
 
 def test_escape_twice_is_a_quick_exit_too(page, servers):
@@ -211,6 +210,25 @@ def test_delete_my_conversation_removes_it_on_the_server_and_in_the_browser(page
     page.reload()
     expect(chat.log).to_contain_text("automated coach", timeout=REPLY_TIMEOUT)
     assert "lunch" not in chat.log.inner_text()
+
+
+def test_asking_the_coach_to_delete_everything_clears_the_browser_too(page, servers):
+    chat = Chat(page).open()
+    chat.say("i keep promising him nothing is going on")
+    chat.expect_said(pattern("reassuring")["insight"][0])
+    session = chat.session_id()
+    chat.say("please delete everything you have on me")
+    chat.expect_said(privacy()["ask"])
+    chat.press(privacy()["buttons"]["confirm"])
+
+    expect(chat.notice).to_have_text(WORDING["deleted"])
+    expect(chat.log).to_contain_text("automated coach", timeout=REPLY_TIMEOUT)  # a new conversation
+    assert chat.session_id() not in (None, session)
+    assert "promising" not in chat.log.inner_text()
+    deadline = time.monotonic() + 30  # the server deletes once its last reply has gone out
+    while servers.event_count(session) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert servers.event_count(session) == 0
 
 
 def test_markup_from_the_user_or_the_server_is_shown_as_text(page, servers):
