@@ -165,7 +165,9 @@ def test_quick_exit_hides_the_chat_at_once_and_leaves_for_a_neutral_site(page, s
     page.expose_function("reportLeaving", lambda display: shown_when_leaving.append(display))
     page.evaluate("""() => window.addEventListener('beforeunload', () => reportLeaving(
         getComputedStyle(document.querySelector('#trust-coach-widget')).display))""")
-    page.get_by_role("button", name=WORDING["quickExit"]).click()
+    # Not waiting on the click's own navigation bookkeeping, which stalled under load in one run
+    # in three here: the leaving itself is what is waited for, and checked.
+    page.get_by_role("button", name=WORDING["quickExit"]).click(no_wait_after=True)
     page.wait_for_url(EXIT_URL)
     assert shown_when_leaving == ["none"]
 
@@ -173,7 +175,7 @@ def test_quick_exit_hides_the_chat_at_once_and_leaves_for_a_neutral_site(page, s
 def test_escape_twice_is_a_quick_exit_too(page, servers):
     chat = Chat(page).open()
     chat.input.press("Escape")
-    chat.input.press("Escape")
+    chat.input.press("Escape", no_wait_after=True)
     page.wait_for_url(EXIT_URL)
     # The page replaced itself: going back does not lead to the chat.
     page.go_back()
