@@ -351,7 +351,9 @@ def our_stack(folder: Path) -> Stack:
 
 def minimal_stack(folder: Path, model: Path) -> Stack:
     """The minimal bot: the same Rasa, SQL tracker store on SQLite, no action server."""
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
+    # The same channel as ours, so the same per-person limit must be off: with it on, the long
+    # conversation's later turns were answered "slow down" in 1 ms, without the model.
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "TRUST_COACH_RATE_LIMIT": "0/60"}
     commands = {"rasa (minimal bot)": rasa_command(model, sqlite_endpoints(folder, None), MINIMAL_PORT)}
     health = {"rasa (minimal bot)": f"http://127.0.0.1:{MINIMAL_PORT}/"}
     return Stack(MINIMAL_PORT, commands, env, health, LOG_DIR / "minimal.log")
