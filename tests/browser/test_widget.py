@@ -306,11 +306,13 @@ def test_keyboard_only_with_visible_focus(page, servers):
     page.keyboard.type("I just go quiet and leave the room")
     page.keyboard.press("Enter")
     chat.expect_said(pattern("ignoring")["insight"][0].split("{partner}")[0].strip())
+    # The suggestions come with the answer's last message, a moment after the insight.
+    suggestions = page.get_by_role("group", name=WORDING["suggestions"]).get_by_role("button")
+    expect(suggestions.first).to_be_visible(timeout=REPLY_TIMEOUT)
     # From the text box, Shift+Tab reaches the suggested replies; Enter presses one.
     page.keyboard.press("Shift+Tab")
     focused = page.evaluate(f"{widget_focus}.textContent")
-    assert focused in [title for title in page.get_by_role("group", name=WORDING["suggestions"])
-                       .get_by_role("button").all_inner_texts()]
+    assert focused in suggestions.all_inner_texts()
     assert page.evaluate(f"getComputedStyle({widget_focus}).outlineStyle") == "solid"
     screenshot(page, "7-keyboard-focus")
     answered = chat.log.locator(".message.bot").count()
