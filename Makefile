@@ -37,6 +37,7 @@ run: $(MODEL) $(WIDGET) ## Start the assistant: Rasa on :5005, actions on :5055,
 	@bash scripts/run.sh
 
 cluster: $(MODEL) ## Start the production topology here: 2 Rasa replicas, 2 action servers, nginx on :8000
+	@bash scripts/system_packages.sh nginx
 	@bash scripts/cluster.sh
 
 USERS ?= 20
@@ -56,6 +57,7 @@ purge: | $(VENV)/.installed ## Delete conversations idle for more than DAYS days
 	$(BIN)/python scripts/purge.py "$(DAYS)"
 
 test: $(MODEL) $(WIDGET) ## Run the whole suite: unit tests, validation, stories, NLU, end-to-end, browser
+	@bash scripts/system_packages.sh chromium nginx
 	$(BIN)/python -m pytest -m "not model and not browser" -q
 	$(BIN)/rasa data validate --fail-on-warnings --quiet
 	$(BIN)/rasa test core --stories tests/stories --model $(MODEL) --fail-on-prediction-errors --out results

@@ -38,6 +38,17 @@ def partner_line(scenario: str, round_number: int) -> str:
     return lines[round_number % len(lines)]
 
 
+def round_events(scenario: str, round_number: int) -> list[EventType]:
+    """A round of the role-play: its situation and number, no reply yet, and the partner's line,
+    which practice_form asks with utter_ask_practice_reply ("{partner_line}" in domain.yml)."""
+    return [
+        SlotSet("practice_scenario", scenario),
+        SlotSet("practice_round", round_number),
+        SlotSet("practice_reply", None),
+        SlotSet("partner_line", menu("partner_says", line=partner_line(scenario, round_number))),
+    ]
+
+
 def round_buttons() -> list[dict[str, str]]:
     return [
         {"title": menu("another_round"), "payload": "/practice_again"},
@@ -109,26 +120,7 @@ class ActionStartScenario(Action):
         requested = next(tracker.get_latest_entity_values("scenario"), None)
         scenario = pick_scenario(requested, tracker.get_slot("practice_scenario"))
         dispatcher.utter_message(text=practice()["scenarios"][scenario]["setting"])
-        return [
-            SlotSet("practice_scenario", scenario),
-            SlotSet("practice_round", 0),
-            SlotSet("practice_reply", None),
-        ]
-
-
-class ActionAskPracticeReply(Action):
-    """The partner's suspicious line, which the user answers as they would."""
-
-    def name(self) -> str:
-        return "action_ask_practice_reply"
-
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        scenario = pick_scenario(tracker.get_slot("practice_scenario"))
-        line = partner_line(scenario, int(tracker.get_slot("practice_round") or 0))
-        dispatcher.utter_message(text=menu("partner_says", line=line))
-        return [SlotSet("practice_scenario", scenario)]
+        return round_events(scenario, 0)
 
 
 class ActionGiveFeedback(Action):
@@ -161,10 +153,7 @@ class ActionNextRound(Action):
         current = tracker.get_slot("practice_scenario")
         if current not in practice()["scenarios"]:
             return ActionStartScenario().run(dispatcher, tracker, domain)
-        return [
-            SlotSet("practice_round", int(tracker.get_slot("practice_round") or 0) + 1),
-            SlotSet("practice_reply", None),
-        ]
+        return round_events(current, int(tracker.get_slot("practice_round") or 0) + 1)
 
 
 class ActionStopPractice(Action):

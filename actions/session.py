@@ -27,7 +27,9 @@ class ActionSessionStart(Action):
     ) -> list[EventType]:
         events: list[EventType] = [SessionStarted()]
         if domain.get("session_config", {}).get("carry_over_slots_to_new_session", True):
-            events += [SlotSet(name, value) for name, value in tracker.slots.items()]
+            # Only slots with a value: a new session starts with every slot empty anyway, and each
+            # event is stored, loaded and replayed on every later turn of the conversation.
+            events += [SlotSet(name, value) for name, value in tracker.slots.items() if value is not None]
         emergency = resources()["emergency_number"]
         dispatcher.utter_message(text=phrase("intro", emergency=emergency))
         # One question per visit: a plan from an exercise first, as the most concrete thing to ask about;

@@ -221,10 +221,13 @@ def servers(commands: dict[str, list[str]], env: dict[str, str], health: dict[st
 
 
 def sqlite_endpoints(folder: Path, actions_port: int | None) -> Path:
-    """An endpoints file like endpoints.yml: the SQL tracker store on SQLite, in this folder."""
-    endpoints = {"tracker_store": {"type": "SQL", "dialect": "sqlite", "db": str(folder / "tracker.db")}}
+    """endpoints.yml with its SQLite tracker store in this folder, and the action server on this port."""
+    endpoints = yaml.safe_load((PROJECT_DIR / "endpoints.yml").read_text())
+    endpoints["tracker_store"]["db"] = str(folder / "tracker.db")
     if actions_port:
-        endpoints["action_endpoint"] = {"url": f"http://127.0.0.1:{actions_port}/webhook"}
+        endpoints["action_endpoint"]["url"] = f"http://127.0.0.1:{actions_port}/webhook"
+    else:
+        del endpoints["action_endpoint"]
     path = folder / "endpoints.yml"
     path.write_text(yaml.safe_dump(endpoints))
     return path
@@ -333,13 +336,18 @@ class Stack:
     log: Path
 
 
+def server_env(**variables: str) -> dict[str, str]:
+    """The environment both bots' servers run in: as `make run` (scripts/run.sh) sets it."""
+    return {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "OPENBLAS_NUM_THREADS": "1",
+            # Simulated users type as fast as the coach answers: a per-sender flood limit is for
+            # people. With it on, the long conversation's later turns were answered "slow down".
+            "TRUST_COACH_RATE_LIMIT": "0/60", **variables}
+
+
 def our_stack(folder: Path) -> Stack:
     """Trust Coach as `make run` starts it: Rasa and the action server, SQLite for both stores."""
-    env = {**os.environ, "TRUST_COACH_DB_URL": f"sqlite:///{folder / 'coach.db'}",
-           "TF_CPP_MIN_LOG_LEVEL": "2"}
+    env = server_env(TRUST_COACH_DB_URL=f"sqlite:///{folder / 'coach.db'}")
     env.pop("TRUST_COACH_ACTION_TOKEN", None)  # as `make run`: no token, on this machine only
-    # Simulated users type as fast as the coach answers: a per-sender flood limit is for people.
-    env["TRUST_COACH_RATE_LIMIT"] = "0/60"
     commands = {
         "action server": [str(BIN / "python"), "-m", "actions.server", "--port", str(ACTIONS_PORT)],
         "rasa (Trust Coach)": rasa_command(MODEL, sqlite_endpoints(folder, ACTIONS_PORT), OURS_PORT),
@@ -351,9 +359,7 @@ def our_stack(folder: Path) -> Stack:
 
 def minimal_stack(folder: Path, model: Path) -> Stack:
     """The minimal bot: the same Rasa, SQL tracker store on SQLite, no action server."""
-    # The same channel as ours, so the same per-person limit must be off: with it on, the long
-    # conversation's later turns were answered "slow down" in 1 ms, without the model.
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "TRUST_COACH_RATE_LIMIT": "0/60"}
+    env = server_env()  # the same channels as ours, so the same flood limit off
     commands = {"rasa (minimal bot)": rasa_command(model, sqlite_endpoints(folder, None), MINIMAL_PORT)}
     health = {"rasa (minimal bot)": f"http://127.0.0.1:{MINIMAL_PORT}/"}
     return Stack(MINIMAL_PORT, commands, env, health, LOG_DIR / "minimal.log")

@@ -16,6 +16,7 @@ read -r -a RASA_PORTS <<<"${TRUST_COACH_RASA_PORTS:-5005 5006}"
 read -r -a ACTION_PORTS <<<"${TRUST_COACH_ACTION_PORTS:-5055 5056}"
 
 # What deploy/endpoints.production.yml reads. PostgreSQL and Redis are the ones running here.
+export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"  # as scripts/run.sh says
 export TRUST_COACH_TRACKER_DB_HOST=${TRUST_COACH_TRACKER_DB_HOST:-127.0.0.1}
 export TRUST_COACH_TRACKER_DB_PORT=${TRUST_COACH_TRACKER_DB_PORT:-5432}
 export TRUST_COACH_TRACKER_DB_NAME=${TRUST_COACH_TRACKER_DB_NAME:-trust_coach_tracker}

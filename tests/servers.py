@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import socketio
+import yaml
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
@@ -55,14 +56,14 @@ class Servers:
         self.coach_url = f"sqlite:///{folder / 'coach.db'}"
         self.tracker_db = folder / "tracker.db"  # Rasa's tracker store
         self.endpoints = folder / "endpoints.yml"
-        self.endpoints.write_text(
-            f'action_endpoint:\n  url: "http://127.0.0.1:{ACTIONS_PORT}/webhook"\n'
-            f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{self.tracker_db}"\n'
-        )
+        endpoints = yaml.safe_load((PROJECT_DIR / "endpoints.yml").read_text())
+        endpoints["action_endpoint"]["url"] = f"http://127.0.0.1:{ACTIONS_PORT}/webhook"
+        endpoints["tracker_store"]["db"] = str(self.tracker_db)
+        self.endpoints.write_text(yaml.safe_dump(endpoints))
         origin = DEMO_URL.rstrip("/")
         self.env = {
             **os.environ, "TRUST_COACH_DB_URL": self.coach_url, "TF_CPP_MIN_LOG_LEVEL": "2",
-            "TRUST_COACH_ORIGINS": origin,
+            "OPENBLAS_NUM_THREADS": "1", "TRUST_COACH_ORIGINS": origin,
         }
         self.log = folder / "servers.log"  # what the servers printed
         self._log_file = open(self.log, "a")

@@ -9,7 +9,6 @@ from sqlalchemy.orm import Session
 from actions.content import practice
 from actions.practice import (
     ActionAllowSavingReplies,
-    ActionAskPracticeReply,
     ActionGiveFeedback,
     ActionNextRound,
     ActionPracticeMenu,
@@ -54,9 +53,9 @@ def test_surprise_me_picks_a_different_situation_than_last_time():
 
 
 def test_the_partner_opens_then_follows_up(dispatcher, domain):
-    slots = {"practice_scenario": "late_home", "practice_round": 0}
-    ActionAskPracticeReply().run(dispatcher, make_tracker(slots=slots), domain)
-    assert scenario("late_home")["opening"] in said(dispatcher)
+    tracker = make_tracker("choose_scenario", entities=[("scenario", "late_home")])
+    events = ActionStartScenario().run(dispatcher, tracker, domain)
+    assert scenario("late_home")["opening"] in slots_set(events)["partner_line"]
     assert partner_line("late_home", 1) == scenario("late_home")["follow_ups"][0]
 
 
@@ -64,6 +63,12 @@ def test_another_round_moves_to_the_next_line(dispatcher, domain):
     slots = {"practice_scenario": "late_home", "practice_round": 0}
     events = ActionNextRound().run(dispatcher, make_tracker("practice_again", slots=slots), domain)
     assert slots_set(events)["practice_round"] == 1
+    assert scenario("late_home")["follow_ups"][0] in slots_set(events)["partner_line"]
+
+
+def test_the_form_asks_with_the_partners_line(domain):
+    assert domain["responses"]["utter_ask_practice_reply"] == [{"text": "{partner_line}"}]
+    assert "partner_line" in domain["slots"]
 
 
 def feedback_for(reply: str, scenario_name: str, dispatcher, domain, sender="pat", keep=False):

@@ -72,6 +72,12 @@ def test_slots_carry_over_into_a_new_session(dispatcher, domain, coach_db):
     assert slots_set(events)["steps_chosen"] == ["boundaries"]
 
 
+def test_a_new_session_carries_over_only_slots_with_a_value(dispatcher, domain, coach_db):
+    tracker = make_tracker(sender_id="gil", slots={"partner_term": "wife", "last_step": None, "offer": None})
+    events = ActionSessionStart().run(dispatcher, tracker, domain)
+    assert slots_set(events) == {"partner_term": "wife"}
+
+
 def test_how_the_step_went_is_saved_and_answered_kindly(dispatcher, domain, coach_db):
     coach_db.save_choice("hal", "boundaries")
     age_choices(coach_db, "hal", days=1)
