@@ -87,6 +87,16 @@ class RateLimit:
         return True
 
 
+def rate_limit() -> RateLimit:
+    """The flood limit: shared through Redis when the replicas have one (make cluster, deploy/),
+    otherwise this server's own."""
+    if os.environ.get("TRUST_COACH_REDIS_HOST"):
+        from cluster.rate_limit import RedisRateLimit
+
+        return RedisRateLimit.from_environment()
+    return RateLimit()
+
+
 def _count_replies(output: OutputChannel) -> dict[str, Any]:
     """Watches what the assistant sends back for this message: how much, and whether it said to delete."""
     seen = {"replies": 0, "delete": False}

@@ -9,7 +9,7 @@ from sanic import Blueprint, Sanic
 from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 
-from channels.guard import MessageHandler, RateLimit, guarded
+from channels.guard import MessageHandler, guarded, rate_limit
 from channels.privacy import forget_conversation
 
 MAX_SENDER_CHARS = 128
@@ -50,7 +50,7 @@ class TrustCoachRest(RestInput):
         async def forget(sender_id: str) -> None:
             await forget_conversation(self.server.ctx.agent, sender_id)
 
-        blueprint = super().blueprint(guarded(on_new_message, forget, RateLimit()))
+        blueprint = super().blueprint(guarded(on_new_message, forget, rate_limit()))
 
         @blueprint.listener("before_server_start")
         async def remember_server(server: Sanic, _: Any) -> None:

@@ -34,7 +34,7 @@ from rasa.shared.core.events import BotUttered, Restarted, UserUttered
 from sanic import Blueprint, Sanic
 from socketio import AsyncServer
 
-from channels.guard import RateLimit, guarded
+from channels.guard import guarded, rate_limit
 from channels.privacy import CannotForget, forget_conversation
 
 logger = logging.getLogger(__name__)
@@ -135,7 +135,7 @@ class TrustCoachSocketIO(SocketIOInput):
             if ready_agent() is not None:
                 await forget_conversation(ready_agent(), sender_id)
 
-        checked = guarded(on_new_message, forget_after_reply, RateLimit())
+        checked = guarded(on_new_message, forget_after_reply, rate_limit())
 
         async def session_request(sid: str, data: dict | None) -> None:
             data = data or {}

@@ -24,7 +24,7 @@ import pytest
 from servers import User, payloads_of, text_of, wait_for
 from sqlalchemy import create_engine, text
 
-from actions.content import pattern, step, step_names
+from actions.content import input_wording, pattern, step, step_names
 from actions.store import PROJECT_DIR
 
 pytestmark = pytest.mark.model
@@ -35,6 +35,8 @@ REPLICA_PORTS = os.environ.get("TRUST_COACH_TEST_REPLICA_PORTS", "5305 5306").sp
 ACTION_PORTS = os.environ.get("TRUST_COACH_TEST_CLUSTER_ACTION_PORTS", "5355 5356").split()
 # A Redis database number of the tests' own; the key prefix keeps two test runs apart within it.
 REDIS_DB = os.environ.get("TRUST_COACH_TEST_REDIS_DB", "12")
+
+FLOOD_LIMIT = 12  # messages a minute from one sender, above any conversation here
 
 # A scripted conversation: greeting, then getting angry, two more steps, then practice.
 ANGRY = "when she accuses me of cheating i lose my temper and yell at her"
@@ -100,6 +102,8 @@ def cluster(tmp_path_factory):
         "TRUST_COACH_DB_URL": f"{POSTGRES}/{coach_name}",
         "TRUST_COACH_REDIS_DB": REDIS_DB,
         "TRUST_COACH_REDIS_KEY_PREFIX": f"trustcoachtest{suffix}",
+        # Lower than the default 30 a minute, so that the flood test sends fewer messages.
+        "TRUST_COACH_RATE_LIMIT": f"{FLOOD_LIMIT}/60",
     }
     env.pop("TRUST_COACH_ACTION_TOKEN", None)  # the script makes one, as it does for a person
     log = open(run_dir / "cluster.log", "w")
@@ -230,3 +234,13 @@ def test_the_action_servers_refuse_anyone_without_the_token(cluster):
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(request, timeout=10)
         assert refused.value.code == 401
+
+
+def test_a_sender_flooding_both_replicas_is_held_to_one_limit(cluster):
+    first, second = cluster.replicas
+    user = User()
+    replies = [text_of(user.says("thanks", via=(first, second)[n % 2])) for n in range(FLOOD_LIMIT + 2)]
+    slow_down = input_wording()["flood"]
+    assert not any(slow_down in reply for reply in replies[:FLOOD_LIMIT])
+    assert all(slow_down in reply for reply in replies[FLOOD_LIMIT:])
+    assert slow_down not in text_of(User().says("thanks", via=second))  # others are not held back
