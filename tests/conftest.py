@@ -6,12 +6,13 @@ import uuid
 from typing import Any
 
 import pytest
+import redis
 import spacy
 import yaml
 from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
-from servers import Servers
+from servers import REDIS_DB, Servers
 from sqlalchemy import create_engine, text
 
 from actions import store
@@ -26,6 +27,17 @@ def coach_db(tmp_path, monkeypatch) -> store.CoachStore:
     store.open_store.cache_clear()
     yield store.open_store(url)
     store.open_store.cache_clear()
+
+
+@pytest.fixture()
+def key_prefix():
+    """A Redis key prefix of this test's own in the tests' Redis database; its keys are removed afterwards."""
+    prefix = f"test{uuid.uuid4().hex[:8]}"
+    yield prefix
+    connection = redis.Redis(host="127.0.0.1", port=6379, db=REDIS_DB)
+    for key in connection.scan_iter(f"{prefix}:*"):
+        connection.delete(key)
+    connection.close()
 
 
 POSTGRES = "postgresql://postgres@127.0.0.1:5432"

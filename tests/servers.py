@@ -28,6 +28,8 @@ from sqlalchemy.orm import Session
 from actions.store import PROJECT_DIR, ChosenStep, ExercisePlan, open_store, utcnow
 
 RASA_PORT = int(os.environ.get("TRUST_COACH_TEST_RASA_PORT", "5105"))
+# A Redis database number of the tests' own (127.0.0.1:6379); key prefixes keep test runs apart in it.
+REDIS_DB = int(os.environ.get("TRUST_COACH_TEST_REDIS_DB", "12"))
 ACTIONS_PORT = int(os.environ.get("TRUST_COACH_TEST_ACTIONS_PORT", "5155"))
 DEMO_PORT = int(os.environ.get("TRUST_COACH_TEST_DEMO_PORT", "8105"))
 RASA_URL = f"http://127.0.0.1:{RASA_PORT}"

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from servers import User, payloads_of, text_of, wait_for
+from servers import REDIS_DB, User, payloads_of, text_of, wait_for
 from sqlalchemy import create_engine, text
 
 from actions.content import input_wording, pattern, step, step_names
@@ -33,8 +33,6 @@ POSTGRES = "postgresql://postgres@127.0.0.1:5432"
 PUBLIC_PORT = int(os.environ.get("TRUST_COACH_TEST_CLUSTER_PORT", "8305"))
 REPLICA_PORTS = os.environ.get("TRUST_COACH_TEST_REPLICA_PORTS", "5305 5306").split()
 ACTION_PORTS = os.environ.get("TRUST_COACH_TEST_CLUSTER_ACTION_PORTS", "5355 5356").split()
-# A Redis database number of the tests' own; the key prefix keeps two test runs apart within it.
-REDIS_DB = os.environ.get("TRUST_COACH_TEST_REDIS_DB", "12")
 
 FLOOD_LIMIT = 12  # messages a minute from one sender, above any conversation here
 
@@ -100,7 +98,7 @@ def cluster(tmp_path_factory):
         "TRUST_COACH_ACTION_PORTS": " ".join(ACTION_PORTS),
         "TRUST_COACH_TRACKER_DB_NAME": tracker_name,
         "TRUST_COACH_DB_URL": f"{POSTGRES}/{coach_name}",
-        "TRUST_COACH_REDIS_DB": REDIS_DB,
+        "TRUST_COACH_REDIS_DB": str(REDIS_DB),
         "TRUST_COACH_REDIS_KEY_PREFIX": f"trustcoachtest{suffix}",
         # Lower than the default 30 a minute, so that the flood test sends fewer messages.
         "TRUST_COACH_RATE_LIMIT": f"{FLOOD_LIMIT}/60",

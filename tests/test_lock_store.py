@@ -3,29 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import threading
 import time
-import uuid
 
-import pytest
-import redis
 from rasa.utils.endpoints import EndpointConfig
+from servers import REDIS_DB
 
 from cluster.lock_store import AtomicRedisLockStore
-
-REDIS_DB = int(os.environ.get("TRUST_COACH_TEST_REDIS_DB", "12"))
-
-
-@pytest.fixture()
-def key_prefix():
-    """A prefix of this test's own in the tests' Redis database; its keys are removed afterwards."""
-    prefix = f"locktest{uuid.uuid4().hex[:8]}"
-    yield prefix
-    connection = redis.Redis(host="127.0.0.1", port=6379, db=REDIS_DB)
-    for key in connection.scan_iter(f"{prefix}:*"):
-        connection.delete(key)
-    connection.close()
 
 
 def replica_store(key_prefix: str) -> AtomicRedisLockStore:

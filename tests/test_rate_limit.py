@@ -2,27 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import uuid
-
-import pytest
 import redis
+from servers import REDIS_DB
 
 from channels.guard import RateLimit, rate_limit
 from cluster.rate_limit import RedisRateLimit
-
-REDIS_DB = int(os.environ.get("TRUST_COACH_TEST_REDIS_DB", "12"))
-
-
-@pytest.fixture()
-def key_prefix():
-    """A prefix of this test's own in the tests' Redis database; its keys are removed afterwards."""
-    prefix = f"ratetest{uuid.uuid4().hex[:8]}"
-    yield prefix
-    connection = redis.Redis(host="127.0.0.1", port=6379, db=REDIS_DB)
-    for key in connection.scan_iter(f"{prefix}:*"):
-        connection.delete(key)
-    connection.close()
 
 
 def replica(key_prefix: str, spec: str = "3/60", port: int = 6379) -> RedisRateLimit:
