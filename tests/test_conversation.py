@@ -69,7 +69,7 @@ def test_danger_gets_real_help_in_the_first_reply_and_no_couples_therapy_after(s
     assert "1-800-799-7233" in therapy
 
 
-def test_three_practice_rounds_in_a_row_with_feedback_and_progress(servers):
+def test_four_practice_rounds_with_feedback_and_progress(servers):
     from actions.content import practice
 
     user = User()
@@ -88,8 +88,13 @@ def test_three_practice_rounds_in_a_row_with_feedback_and_progress(servers):
         assert practice()["feedback"]["patterns"][lean]["name"] in feedback
         assert practice()["scenarios"][scenario]["model_answer"] in feedback
 
+    # Another round in the same situation: the partner moves on to their next line.
+    again = text_of(user.says("/practice_again"))
+    assert practice()["scenarios"]["password"]["follow_ups"][0] in again
+    user.says("i'd rather keep my phone private, but ask me anything you want to know")
+
     progress = text_of(user.says("how am i doing"))
-    assert "(3)" in progress and practice()["scenarios"]["password"]["title"] in progress
+    assert "(4)" in progress and practice()["scenarios"]["password"]["title"] in progress
     # The replies themselves were not kept: the user never allowed it.
     assert "paranoid" not in progress
 
