@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 from servers import DEMO_URL
 
 from actions.content import coaching, exercises, fill, pattern, practice, privacy, step
@@ -93,6 +93,13 @@ class Chat:
 
     def expect_said(self, text: str) -> None:
         expect(self.log).to_contain_text(text, timeout=REPLY_TIMEOUT)
+
+    def suggestions(self) -> Locator:
+        """The suggested replies, once shown: they come with an answer's last message, a moment
+        after its first ones."""
+        buttons = self.page.get_by_role("group", name=WORDING["suggestions"]).get_by_role("button")
+        expect(buttons.first).to_be_visible(timeout=REPLY_TIMEOUT)
+        return buttons
 
     def session_id(self) -> str:
         return self.page.evaluate("localStorage.getItem('trust-coach.session')")
@@ -306,9 +313,7 @@ def test_keyboard_only_with_visible_focus(page, servers):
     page.keyboard.type("I just go quiet and leave the room")
     page.keyboard.press("Enter")
     chat.expect_said(pattern("ignoring")["insight"][0].split("{partner}")[0].strip())
-    # The suggestions come with the answer's last message, a moment after the insight.
-    suggestions = page.get_by_role("group", name=WORDING["suggestions"]).get_by_role("button")
-    expect(suggestions.first).to_be_visible(timeout=REPLY_TIMEOUT)
+    suggestions = chat.suggestions()
     # From the text box, Shift+Tab reaches the suggested replies; Enter presses one.
     page.keyboard.press("Shift+Tab")
     focused = page.evaluate(f"{widget_focus}.textContent")
@@ -350,6 +355,7 @@ def test_text_contrast_passes_wcag_aa_and_the_host_page_styles_stay_out(page, se
     chat = Chat(page).open()
     chat.say("i keep promising him nothing is going on")
     chat.expect_said(pattern("reassuring")["insight"][0])
+    chat.suggestions()
     for selector in [".message.bot", ".message.user", ".reply", ".send", ".exit", ".subtitle", ".link",
                      "h2", "textarea"]:
         assert contrast_ratio(page, selector) >= 4.5, selector
@@ -366,6 +372,7 @@ def test_on_a_360_pixel_phone_the_chat_fills_the_screen_without_sideways_scrolli
         chat = Chat(page).open()
         chat.say("I gave her my passwords and she still checks my phone")
         chat.expect_said(pattern("giving_in")["insight"][0].split("{partner}")[0].strip())
+        chat.suggestions()  # their buttons too must fit
         panel = page.locator("#trust-coach-widget .panel").bounding_box()
         assert (panel["x"], panel["width"]) == (0, 360)
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
