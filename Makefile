@@ -13,7 +13,7 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 export PYTHONWARNINGS ?= ignore::DeprecationWarning
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 
-.PHONY: help setup train run chat cluster bench resources purge test test-unit lint clean
+.PHONY: help setup train run chat cluster bench eval resources purge test test-unit lint clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -44,6 +44,9 @@ USERS ?= 20
 ROUNDS ?= 3
 bench: $(MODEL) ## Load-test the whole stack against a minimal Rasa bot: make bench USERS=20 ROUNDS=3
 	$(BIN)/python scripts/bench.py --users $(USERS) --rounds $(ROUNDS)
+
+eval: $(MODEL) ## Print how well the model understands: short and realistic sets, per intent; reports in results/
+	$(BIN)/python scripts/evaluate.py
 
 chat: | $(VENV)/.installed ## Talk to the running assistant in this terminal (after `make run`)
 	@$(BIN)/python scripts/chat.py

@@ -140,6 +140,42 @@ class ActionRespondToPattern(Action):
         ]
 
 
+def ask_back(ranking: list[dict[str, Any]], partner_term: str | None = None) -> Reply | None:
+    """Reflects the best reading of an unclear message back, with buttons for it and the nearest others.
+
+    `ranking` is the intent ranking of the message (nlu_fallback left out). None when the best reading
+    has no reflection: then the coach asks which of the five sounds closest.
+    """
+    wording = coaching()["asking_back"]
+    names = [entry["name"] for entry in ranking if entry["name"] != "nlu_fallback"]
+    if not names or names[0] not in wording["reflections"]:
+        return None
+    best = names[0]
+    question = wording["question"].format(reflection=fill(wording["reflections"][best], partner_term))
+    nearest = [name for name in names[1:] if name in wording["choices"]][:2]
+    buttons = [{"title": wording["confirm"], "payload": f"/{best}"}]
+    buttons += [{"title": wording["choices"][name], "payload": f"/{name}"} for name in nearest]
+    buttons.append({"title": wording["something_else"], "payload": "/help"})
+    return Reply(question, buttons)
+
+
+class ActionAskBack(Action):
+    """When unsure what a message describes, checks the coach's best reading with the user."""
+
+    def name(self) -> str:
+        return "action_ask_back"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        reply = ask_back(tracker.latest_message.get("intent_ranking") or [], tracker.get_slot("partner_term"))
+        if reply is None:
+            dispatcher.utter_message(response="utter_ask_which_pattern")
+        else:
+            send(dispatcher, [reply])
+        return []
+
+
 def step_detail_replies(
     name: str, partner_term: str | None, withheld: tuple[str, ...] = ()
 ) -> list[Reply]:

@@ -19,7 +19,7 @@ from actions.store import PROJECT_DIR, Base
 
 SEED_FILE = PROJECT_DIR / "content" / "directory.yml"
 
-KINDS = ("individual", "couples", "low_cost", "online", "crisis", "directory")
+KINDS = ("individual", "couples", "low_cost", "online", "crisis", "abuse", "directory")
 # What a person asks for, and the kind of resource that answers it.
 NEEDS = {
     "partner": "individual",  # individual therapy for the partner
@@ -27,6 +27,7 @@ NEEDS = {
     "low_cost": "low_cost",
     "online": "online",
     "crisis": "crisis",
+    "abuse": "abuse",  # specialist support, the only listing once abuse is disclosed
 }
 THERAPY_KINDS = {"individual", "couples", "low_cost", "online"}
 WORLDWIDE = "ANY"

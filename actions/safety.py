@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.content import input_wording, resources, safety, service
+from actions.content import hotline, input_wording, resources, safety, service
 from actions.replies import Reply, send
 
 # Steps never suggested once abuse or danger is disclosed: couples therapy is advised against
@@ -41,6 +42,29 @@ def crisis_summary() -> str:
     return "\n".join([input_wording()["help"], resources()["emergency"], *numbers, outside])
 
 
+def warning_signs(text: str) -> list[str]:
+    """The kinds of warning sign a message's words point to, in the order the content lists them."""
+    words = set(re.findall(r"[a-z]+", text.lower()))
+    signs = safety()["warning"]["signs"]
+    return [kind for kind, sign in signs.items() if words & set(sign["words"])]
+
+
+def warning_replies(text: str) -> list[Reply]:
+    """Warning signs of control: named gently and specifically, The Hotline, and the question to ask."""
+    words = safety()["warning"]
+    names = [words["signs"][kind]["name"] for kind in warning_signs(text)[:2]]
+    if names:
+        signs = " and ".join(names)
+        opening = words["opening"].format(signs=signs[0].upper() + signs[1:])
+    else:
+        opening = words["opening_general"]
+    question = Reply(words["question"], buttons=[
+        {"title": words["afraid"], "payload": "/affirm"},
+        {"title": words["not_afraid"], "payload": "/deny"},
+    ])
+    return [Reply(f"{opening} {words['number'].format(hotline=hotline())}"), question]
+
+
 def safety_replies(kind: str) -> list[Reply]:
     """The answer to a safety flag: short and warm, the real numbers in the first reply, no coaching."""
     words = safety()
@@ -70,6 +94,10 @@ class ActionSafetyResponse(Action):
     ) -> list[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         kind = KINDS.get(intent, "danger")
+        if kind == "coercive_control":
+            # Not yet a disclosure: the answer asks whether they feel afraid (ActionAnswerOffer).
+            send(dispatcher, warning_replies(tracker.latest_message.get("text") or ""))
+            return [SlotSet("offer", "afraid")]
         send(dispatcher, safety_replies(kind))
         events: list[EventType] = [SlotSet("offer", "keep_talking")]
         if kind != "self_harm":

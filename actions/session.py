@@ -12,7 +12,8 @@ from actions.coaching import ActionNextStep, slot_list, withheld_steps
 from actions.content import coaching, pattern, privacy, resources, safety, step, step_names
 from actions.exercises import headline, visible_plans, words
 from actions.privacy import delete_everything
-from actions.replies import button, phrase, what_next_buttons
+from actions.replies import button, phrase, send, what_next_buttons
+from actions.safety import safety_replies
 from actions.store import open_store
 
 
@@ -147,6 +148,15 @@ class ActionGoodbye(Action):
         return []
 
 
+def answer_to_afraid(dispatcher: CollectingDispatcher, afraid: bool) -> list[EventType]:
+    """After warning signs of control: a yes to "do you feel afraid" is a disclosure; a no, coaching on."""
+    if afraid:
+        send(dispatcher, safety_replies("danger"))
+        return [SlotSet("offer", "keep_talking"), SlotSet("abuse_disclosed", True)]
+    dispatcher.utter_message(text=safety()["warning"]["after_no"])
+    return [SlotSet("offer", None)]
+
+
 class ActionAnswerOffer(Action):
     """Takes a yes or no to what the coach last offered: another step, the five responses, to talk on,
     or deleting everything."""
@@ -159,6 +169,8 @@ class ActionAnswerOffer(Action):
     ) -> list[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         offer = tracker.get_slot("offer")
+        if offer == "afraid":
+            return answer_to_afraid(dispatcher, intent == "affirm")
         if intent == "deny":
             dispatcher.utter_message(text=privacy()["kept"] if offer == "delete" else phrase("no_problem"))
             return [SlotSet("offer", None)]

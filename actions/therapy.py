@@ -57,8 +57,10 @@ def therapy_replies(
     words = therapy()
     where = country or DEFAULT_COUNTRY
     if abuse_disclosed and need in ("couple", "partner"):
+        # Only specialist support: a therapist directory lists couples therapists too (The Hotline
+        # advises against couples counselling where there is abuse).
         support = f"{safety()['individual_support']} {hotline()}."
-        return [Reply(support), Reply(listing(directory.find(engine, "partner", where)))]
+        return [Reply(support), Reply(listing(directory.find(engine, "abuse", where)))]
     replies = [Reply(words["needs"][need]["intro"])]
     if need == "partner":
         replies.append(Reply(f"{words['script_intro']}\n{words['script']}\n{words['script_tips']}"))

@@ -1,35 +1,19 @@
-"""Finds every backfiring response a message describes, so one message can be answered for two.
+"""The cue words of the five backfiring responses, as spaCy Matcher patterns on lemmas.
 
-The intent classifier picks the one response a message is mostly about. People often describe two
-("I reassure her all the time and sometimes I just snap"), so this component marks the cue words of
-each of the five responses as `pattern_cue` entities, and the action answers the second one too.
-When the classifier is unsure, or wavers between responses, and the message names exactly one
-response in so many words ("I just ignore her calls"), the cue settles it.
+People often name a response in so many words ("I just ignore her calls", "I snapped"). The reading
+(components/reading.py) gives such a word extra weight in the sentence it stands in, and uses it to
+find a second response in the same message ("I reassure her all the time and sometimes I just snap").
 """
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
-from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.constants import SPACY_DOCS
-from rasa.nlu.extractors.extractor import EntityExtractorMixin
-from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
-from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
-from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
-from actions.content import PATTERN_INTENTS
-from components.spacy_parse import parse
-
-ENTITY = "pattern_cue"
-INTENT_OF_PATTERN = {pattern: intent for intent, pattern in PATTERN_INTENTS.items()}
+from components.spacy_parse import is_partner
 
 # Up to three words may stand between the parts of a cue ("give HIM ALL my passwords").
 GAP = {"OP": "?"}
@@ -88,12 +72,6 @@ CUES: dict[str, list[list[dict[str, Any]]]] = {
     ],
 }
 
-# An angry cue is only the user's own anger when they are the one who is angry: "she gets angry"
-# describes the partner. We drop cues whose sentence subject is clearly someone else.
-PARTNER_SUBJECTS = {"she", "he", "they", "partner", "wife", "husband", "girlfriend", "boyfriend",
-                    "gf", "bf", "fiance", "fiancee", "spouse"}
-
-
 class PatternCues:
     """Finds the five responses' cue words in a spaCy doc."""
 
@@ -119,81 +97,4 @@ def _about_someone_else(span: Span) -> bool:
     subjects = [child for child in verb.children if child.dep_ in ("nsubj", "nsubjpass")]
     if not subjects and verb.dep_ in ("conj", "xcomp", "acomp") and verb.head is not verb:
         subjects = [child for child in verb.head.children if child.dep_ in ("nsubj", "nsubjpass")]
-    return any(subject.lower_ in PARTNER_SUBJECTS for subject in subjects)
-
-
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False, model_from="SpacyNLP"
-)
-class PatternCueExtractor(GraphComponent, EntityExtractorMixin):
-    """Adds a `pattern_cue` entity for each of the five responses a message describes.
-
-    Place it after FallbackClassifier, so that it can settle an unsure reading.
-    """
-
-    @classmethod
-    def required_components(cls) -> list[type]:
-        return [SpacyNLP]
-
-    def __init__(self) -> None:
-        self._cues: PatternCues | None = None
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> PatternCueExtractor:
-        return cls()
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
-
-    # `Optional`, not `X | None`: Rasa's graph validator cannot read the newer union syntax.
-    def process(
-        self, messages: list[Message], model: Optional[SpacyModel] = None  # noqa: UP007
-    ) -> list[Message]:
-        for message in messages:
-            doc = message.get(SPACY_DOCS[TEXT])
-            if doc is None:
-                continue
-            if model is not None:
-                parse(doc, model.model)
-            if self._cues is None:
-                self._cues = PatternCues(doc.vocab)
-            entities = [
-                {
-                    "entity": ENTITY,
-                    "value": span.label_,
-                    "start": span.start_char,
-                    "end": span.end_char,
-                    "extractor": self.__class__.__name__,
-                }
-                for span in self._cues.find(doc)
-            ]
-            message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
-            _settle_with_cue(message, [entity["value"] for entity in entities])
-        return messages
-
-
-def _settle_with_cue(message: Message, cues: list[str]) -> None:
-    """Lets the words a message uses settle which response it describes, where the classifier wavers.
-
-    Two cases, both only when the message names exactly one response in so many words: an unsure
-    reading (nlu_fallback) becomes that response; and a different response the classifier picked,
-    with no cue of its own, gives way when the named one is among its own top three guesses
-    ("i snap every time" read as ignoring, with getting angry second).
-    """
-    if len(cues) != 1:
-        return
-    intent = (message.get(INTENT) or {}).get("name")
-    named = INTENT_OF_PATTERN[cues[0]]
-    ranking = message.get(INTENT_RANKING_KEY) or []
-    top_three = [entry["name"] for entry in ranking if entry["name"] != "nlu_fallback"][:3]
-    unsure = intent == "nlu_fallback"
-    contradicted = intent in PATTERN_INTENTS and intent != named and named in top_three
-    if unsure or contradicted:
-        confidence = next((i["confidence"] for i in ranking if i["name"] == named), 0.0)
-        message.set(INTENT, {"name": named, "confidence": confidence}, add_to_output=True)
+    return any(is_partner(subject) for subject in subjects)

@@ -8,6 +8,7 @@ from conftest import make_tracker, payloads, said, slots_set, texts
 from actions.coaching import (
     ActionAcknowledgeFeeling,
     ActionAddressHiding,
+    ActionAskBack,
     ActionChooseStep,
     ActionExplainRootCause,
     ActionExploreStep,
@@ -200,3 +201,36 @@ def test_feelings_are_acknowledged(intent, feeling, dispatcher, domain, coach_db
     assert texts(dispatcher)[-1] == phrase("ask_what_you_do")
     assert slots_set(events)["offer"] == "patterns"
     assert ("1-800-799-7233" in said(dispatcher)) == (feeling == "controlled")
+
+
+def unsure(*ranking: str, partner: str | None = None):
+    """A tracker after an unclear message: nlu_fallback first, then the reading's ranking."""
+    tracker = make_tracker("nlu_fallback", slots={"partner_term": partner} if partner else None)
+    tracker.latest_message["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 0.5}] + [
+        {"name": name, "confidence": 0.4 - 0.05 * i} for i, name in enumerate(ranking)
+    ]
+    return tracker
+
+
+def test_an_unclear_message_is_met_with_the_best_reading_not_a_list_of_five(dispatcher, domain):
+    tracker = unsure("describe_reassuring", "ask_why_no_trust", "describe_giving_in", "describe_ignoring",
+                     partner="wife")
+    ActionAskBack().run(dispatcher, tracker, domain)
+
+    assert texts(dispatcher) == [
+        "It sounds like you mostly try to reassure your wife: explaining, promising or proving yourself "
+        "again and again. Is that right?"
+    ]
+    # Yes, the two nearest other responses, and a way out: not all five.
+    assert payloads(dispatcher) == ["/describe_reassuring", "/describe_giving_in", "/describe_ignoring", "/help"]
+
+
+def test_an_unclear_admission_is_checked_gently(dispatcher, domain):
+    ActionAskBack().run(dispatcher, unsure("admit_hiding", "describe_withholding"), domain)
+    assert "something you hid" in said(dispatcher)
+    assert payloads(dispatcher)[:2] == ["/admit_hiding", "/describe_withholding"]
+
+
+def test_with_no_reading_to_reflect_the_coach_asks_which_of_the_five(dispatcher, domain):
+    ActionAskBack().run(dispatcher, unsure("out_of_scope", "greet"), domain)
+    assert dispatcher.messages[0]["response"] == "utter_ask_which_pattern"

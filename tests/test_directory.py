@@ -149,7 +149,7 @@ def test_the_seed_fills_an_empty_directory_once(engine):
     assert seed(engine) is None
     assert count(engine) == 12
     with Session(engine) as session:
-        assert session.scalar(select(func.count()).select_from(ResourceKind)) == 22
+        assert session.scalar(select(func.count()).select_from(ResourceKind)) == 25
 
 
 def test_the_seed_leaves_a_directory_an_operator_filled(engine, tmp_path):
@@ -366,7 +366,7 @@ BAD_ROWS = [
         """,
         "- therapy",
         "unknown kind 'therapy' for 'Couples Helpline' (known: individual, couples, low_cost, online, "
-        "crisis, directory)",
+        "crisis, abuse, directory)",
         id="unknown kind",
     ),
     pytest.param(
@@ -478,7 +478,7 @@ def test_every_bad_row_in_a_file_is_listed_at_once(tmp_path):
     )
     assert [str(error) for error in validate(path)] == [
         f"line {line_of(path, 'hugs')}: unknown kind 'hugs' for 'One' (known: individual, couples, "
-        "low_cost, online, crisis, directory)",
+        "low_cost, online, crisis, abuse, directory)",
         f"line {line_of(path, 'call me maybe')}: malformed reach 'call me maybe' for 'One': expected a phone "
         "number (988, 1-800-799-7233), 'text WORD to NUMBER', or a web address (domain.tld/path)",
         f"line {line_of(path, 'usa')}: invalid country 'usa' for 'One': a two-letter code such as US or UK, "

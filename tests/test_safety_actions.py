@@ -6,6 +6,7 @@ import pytest
 from conftest import make_tracker, payloads, said, slots_set, texts
 
 from actions.safety import ActionSafetyResponse
+from actions.session import ActionAnswerOffer
 
 
 def test_thoughts_of_self_harm_get_crisis_lines_in_the_first_reply(dispatcher, domain):
@@ -17,12 +18,48 @@ def test_thoughts_of_self_harm_get_crisis_lines_in_the_first_reply(dispatcher, d
     assert "abuse_disclosed" not in slots_set(events)
 
 
-@pytest.mark.parametrize("intent", ["safety_danger", "safety_coercive_control"])
-def test_danger_and_control_get_the_hotline_at_once(intent, dispatcher, domain):
-    events = ActionSafetyResponse().run(dispatcher, make_tracker(intent), domain)
+def test_danger_gets_the_hotline_at_once(dispatcher, domain):
+    events = ActionSafetyResponse().run(dispatcher, make_tracker("safety_danger"), domain)
     first = texts(dispatcher)[0]
     assert "1-800-799-7233" in first and "START to 88788" in first and "911" in first
     assert "loveisrespect.org" in first
     assert "isn't a trust problem" in said(dispatcher)
     assert "close this chat" in said(dispatcher)
     assert slots_set(events)["abuse_disclosed"] is True
+
+
+def warned(dispatcher, domain, text):
+    return ActionSafetyResponse().run(dispatcher, make_tracker("safety_coercive_control", text=text), domain)
+
+
+def test_warning_signs_of_control_are_named_with_the_hotline_and_the_question(dispatcher, domain):
+    events = warned(dispatcher, domain, "he reads my phone every night and needs to know where i am all day")
+    first = texts(dispatcher)[0]
+    assert first.startswith("Thank you for telling me. Checking your phone or needing to know where you are")
+    assert "warning signs of control" in first and "1-800-799-7233" in first
+    assert "afraid of them, or unsafe saying no" in texts(dispatcher)[1]
+    assert payloads(dispatcher) == ["/affirm", "/deny"]
+    # Not yet a disclosure, and not the crisis answer.
+    assert "abuse_disclosed" not in slots_set(events)
+    assert "isn't a trust problem" not in said(dispatcher)
+    assert slots_set(events)["offer"] == "afraid"
+
+
+def test_each_kind_of_warning_sign_is_named_for_what_it_is(dispatcher, domain):
+    warned(dispatcher, domain, "she takes my whole paycheck and i have to show her receipts. she won't let me see my sister")
+    first = texts(dispatcher)[0]
+    assert "Keeping you from your friends or family and controlling the money are" in first
+
+
+def test_yes_to_feeling_afraid_is_a_disclosure(dispatcher, domain):
+    tracker = make_tracker("affirm", slots={"offer": "afraid"})
+    events = ActionAnswerOffer().run(dispatcher, tracker, domain)
+    assert "1-800-799-7233" in texts(dispatcher)[0] and "911" in texts(dispatcher)[0]
+    assert slots_set(events)["abuse_disclosed"] is True
+
+
+def test_no_to_feeling_afraid_goes_on_coaching(dispatcher, domain):
+    events = ActionAnswerOffer().run(dispatcher, make_tracker("deny", slots={"offer": "afraid"}), domain)
+    assert "What do you usually do" in said(dispatcher)
+    assert "abuse_disclosed" not in slots_set(events)
+    assert slots_set(events)["offer"] is None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import make_tracker, payloads, said, slots_set
 
-from actions.content import therapy
+from actions.content import resources, therapy
 from actions.therapy import ActionNoteCountry, ActionSuggestTherapy
 
 
@@ -76,3 +76,7 @@ def test_after_abuse_is_disclosed_support_is_for_the_user_not_the_couple(
     assert "1-800-799-7233" in text
     assert "couples" not in text.replace("won't suggest couples therapy", "").lower()
     assert not any("ask_therapy" in payload for payload in payloads(dispatcher))
+    # No directory that lists couples therapists either (AAMFT's marriage-and-family locator, ICEEFT).
+    couples_directories = [r["name"] for r in resources()["resources"] if "couples" in r["kinds"]]
+    assert couples_directories and not any(name in text for name in couples_directories)
+    assert "love is respect" in text

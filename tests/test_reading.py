@@ -1,0 +1,78 @@
+"""Reading a long message as a counsellor would: by sentence, the writer's doing apart from the partner's."""
+
+from __future__ import annotations
+
+import pytest
+from rasa.shared.nlu.training_data.loading import load_data
+
+from actions.store import PROJECT_DIR
+from components.pattern_cues import PatternCues
+from components.reading import IntentModel, read
+from components.spacy_parse import PARTNER, WRITER, actor, sentences
+
+
+@pytest.fixture(scope="module")
+def reader(nlp):
+    """Reads a text with a model trained on the project's training data, as the pipeline does."""
+    examples = load_data(str(PROJECT_DIR / "data" / "nlu")).intent_examples
+    docs = [nlp.make_doc(example.get("text").lower()) for example in examples]
+    for doc in docs:  # the vectors are all the classifier takes from spaCy
+        doc.tensor = None
+    from components.reading import _vectors
+
+    model = IntentModel().fit([d.text for d in docs], _vectors(docs), [e.get("intent") for e in examples])
+    cues = PatternCues(nlp.vocab)
+    return lambda text: read(nlp(text.lower()), model, cues)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("she checks my phone every night", PARTNER),
+    ("my husband keeps asking where i was", PARTNER),
+    ("i told her it was just work", WRITER),
+    ("kept telling him it was nothing", WRITER),
+    ("we argue about it and i end up giving in", WRITER),
+])
+def test_whose_doing_a_sentence_tells(nlp, text, expected):
+    assert actor(sentences(nlp(text))[0]) == expected
+
+
+STORY = (
+    "me (34f) and my husband (36m) have been married six years. he has always been a bit jealous but since "
+    "his brother's divorce it got way worse, he asks who i was with, checks when i was last online, goes "
+    "quiet if i'm late. last month he said my friend from yoga was a bad influence so i stopped going to "
+    "yoga and i don't really see her anymore. it didn't help, now it's my sister he doesn't like."
+)
+
+
+def test_the_writers_own_clause_in_the_middle_of_a_story_decides(reader):
+    reading = reader(STORY)
+    assert reading.intent == "describe_giving_in"
+    assert reading.responses[0] == "giving_in"
+
+
+def test_the_partners_behaviour_is_kept_for_the_safety_check(reader):
+    partner = [sentence.text for sentence in reader(STORY).partner_sentences]
+    assert any("checks when i was last online" in text for text in partner)
+
+
+def test_two_responses_in_one_story_are_both_found_main_first(reader):
+    reading = reader(
+        "my gf goes through my phone when i'm asleep, i know because the apps are moved around. "
+        "i keep swearing to her there's nobody else, i've shown her every chat. "
+        "and then when she brings it up again at 1am i just lose it and yell at her."
+    )
+    assert set(reading.responses[:2]) == {"reassuring", "angry"}
+
+
+def test_a_past_betrayal_told_as_background_is_read_as_an_admission(reader):
+    reading = reader(
+        "so two years ago i cheated on my boyfriend with a coworker, he found out and we stayed together. "
+        "i know i broke it. but it's been two years and he still checks everything and i don't know how "
+        "long this goes on for"
+    )
+    assert reading.intent == "admit_hiding"
+
+
+def test_a_short_message_reads_as_it_did(reader):
+    assert reader("i just ignore her when she starts with the questions").intent == "describe_ignoring"
+    assert reader("hi there").intent == "greet"
