@@ -9,14 +9,22 @@ How it decides, in order (`_decide`):
 
 1. A strong sign of anger, giving in or ignoring wins: it is what the partner hears, however kind the
    rest is ("I was with my sister, stop being paranoid" is angry). Capitals, "!!" and "obviously" are
-   weak signs: two of them together count as one strong one.
-2. A bare refusal ("I'm not giving you my password") is ignoring; with warmth and an alternative it is
-   a boundary, which is calm.
-3. Promises with no concrete answer are reassuring; "I promise, I was with my mom" answers the question.
-4. Fillers are withholding: "someone" where a name was asked for, unless more names are given than
-   fillers; "it was fine" when nothing concrete is given at all. So is an answer that names nothing
-   the question asked for (`asks_for`) and has nothing kind in its place.
-5. Anything else is calm.
+   weak signs: two of them together count as one strong one. Sarcasm is built the same way: an
+   agreement marker ("oh sure", "yeah because", "happy now?") plus a mock confession of what the
+   partner fears ("my secret lover", "a million dollars") is anger; mocking the partner as police
+   ("ok detective", "sorry officer", "a curfew") is anger on its own.
+2. Standing on one's rights ("I'm an adult", "I'm allowed to spend my own money") with nothing warm
+   beside it is angry; said with an acknowledgement or an offer it is a firm, calm boundary.
+3. A bare refusal ("I'm not giving you my password", "I don't owe you a list of names") is ignoring;
+   with warmth and an alternative it is a boundary, which is calm.
+4. Promises with no concrete answer are reassuring; "I promise, I was with my mom" answers the question.
+5. Fillers are withholding: "someone" where a name was asked for, unless more names are given than
+   fillers; "it was fine" when nothing concrete is given at all.
+6. A weak sign alone, with no answer and nothing kind, is what the reply is: a jab ("oh sure",
+   "seriously?") is angry, a grunt or a goodbye ("mm. see you later") is ignoring.
+7. An answer that names nothing the question asked for (`asks_for`) and has nothing kind in its place
+   is withholding.
+8. Anything else is calm.
 
 Cues are spaCy `PhraseMatcher` and `Matcher` patterns on NORM and LEMMA (NORM is the lowercase form with
 contractions and chat spellings unified: "dont", "don't" and "do not" all read "do not"); the
@@ -76,10 +84,21 @@ class Assessment:
 STRONG = 2
 WEAK = 1
 
-# Cues of the five backfiring responses ("vague" is the filler half of withholding). When one of these
-# overlaps another cue, the longer phrase is what the user said: "whatever you want" is giving in, not
-# the dismissive "whatever"; "i don't want to talk about it" is ignoring, not an invitation to talk.
-BACKFIRE_SIGNALS = ("angry", "ignoring", "giving_in", "reassuring", "vague")
+# Matcher labels that are a kind of another signal: what each counts as, and how much. The label is
+# kept as the cue's kind, so "mockery" can stay a jab when denied and "accusation" can be confirmed by
+# a "yeah" beside it.
+KINDS = {
+    "scorn": ("angry", WEAK),
+    "accusation": ("angry", WEAK),
+    "mockery": ("angry", STRONG),
+    "shrug": ("ignoring", WEAK),
+}
+
+# Cues of the five backfiring responses ("vague" is the filler half of withholding, "defiance" the
+# soft half of anger, which a kind word turns into a boundary). When one of these overlaps another
+# cue, the longer phrase is what the user said: "whatever you want" is giving in, not the dismissive
+# "whatever"; "i don't want to talk about it" is ignoring, not an invitation to talk.
+BACKFIRE_SIGNALS = ("angry", "ignoring", "giving_in", "reassuring", "vague", "defiance")
 # Qualities that make an answer kind even when it does not name what was asked: the partner is
 # heard, asked what they need, or told "no" warmly.
 WARM_QUALITIES = ("acknowledges", "invitation", "boundary")
@@ -113,8 +132,7 @@ PHRASES: dict[str, list[str]] = {
         "my money, my choice", "maybe if you", "if you weren't so", "if you weren't always",
         "if you didn't always", "not everything is about you", "it's not all about you",
         "get your own life", "get a life", "you act like", "you're acting like", "you treat me like",
-        "committed a crime", "out of your mind", "your permission", "i'm an adult", "i'm a grown",
-        "grown adult", "tired of being", "sick of being", "sick and tired",
+        "committed a crime", "out of your mind", "tired of being", "sick of being", "sick and tired",
     ],
     # Dismissal, refusal and changing the subject: the article says ignoring shuts a conversation
     # down without solving anything, and the partner reads the refusal as proof of guilt.
@@ -136,6 +154,14 @@ PHRASES: dict[str, list[str]] = {
         "next question", "any of your concern", "your concern", "meh", "pfft", "by the way", "btw",
         "speaking of", "on another note", "have you seen my", "did you remember to",
         "why do we have to talk about", "do we have to do this", "do we have to talk about this",
+        # Said flatly to a worried partner, these agree with nothing: "whatever you say", "suit yourself".
+        "whatever you say", "whatever you think", "suit yourself", "have it your way", "be that way",
+        "be like that", "let's not go there", "not going there", "i'll pass", "pass on this",
+        "not in the mood", "not up for this", "not up for it", "can't be bothered", "not today",
+        "nothing to talk about", "nothing to discuss", "nothing to say", "done explaining",
+        "not this conversation", "this conversation again", "going to bed", "off to bed",
+        "heading to bed", "head to bed", "not worth it", "not worth getting into", "not worth talking about",
+        "not worth discussing",
     ],
     # Handing over control, or dropping one's own life to calm the partner down: it lowers the heat
     # for a time and leaves the user feeling controlled (the article's "You Give In").
@@ -143,17 +169,20 @@ PHRASES: dict[str, list[str]] = {
         "here's my phone", "here is my phone", "here's my password", "here is my password",
         "here's the password", "here, take it", "you can have my password", "you can have my phone",
         "you can have it", "my password is", "the password is", "my passcode is", "the code is",
-        "whatever you want", "whatever you say", "whatever makes you happy", "anything you want",
+        "the passcode is", "my code is", "my pin is", "the pin is",
+        "whatever you want", "whatever makes you happy", "anything you want",
         "if it makes you happy", "if that's what you want", "as you wish", "you win",
         "i'll do whatever", "i'll do anything", "i'll stay home", "i'll stay in",
         "look all you want", "go ahead and look", "go ahead and check", "i won't do it again",
         "you're right, i'll", "i'll spend less time", "i'll cut back", "see for yourself",
         "read them yourself", "check for yourself", "look for yourself", "i'll text you every",
         "i'll check in", "i'll let you know where i am", "i'll tell you where i am", "whatever you need",
-        "however you want", "whatever you like", "whenever you want", "anytime you want", "any time you want",
+        "however you want", "whatever you like",
         "if it makes you feel better", "if that makes you feel better", "however makes you happy",
         "however you like", "however you need", "from now on i'll", "i can't make it", "i'm not coming",
         "just take it", "fine, take it", "take it then", "here you go", "here you are",
+        "i can't come", "tell them i can't", "i'll tell them no", "i'll bail", "i'll skip it",
+        "tell them i'm sick", "tell them i'm ill", "say i'm sick", "say i'm ill",
     ],
     # Promises and declarations of love instead of an answer: the article says no amount of
     # reassurance has made things better; the questions always come back.
@@ -171,6 +200,36 @@ PHRASES: dict[str, list[str]] = {
         "honestly nothing", "cross my heart", "on my life", "you have my word", "i give you my word",
         "i'm not going anywhere", "you come first", "you always come first",
     ],
+    # A grunt or a goodbye: weak signs of ignoring (WEAK), since "mm, it was my sister" answers and
+    # "home by 7, see you later" says goodbye after an answer. With no answer they shut the talk down.
+    "shrug": [
+        "mm", "mmm", "hmm", "hm", "mhm", "mmhm", "see you later", "see ya", "cya", "bye", "goodbye",
+        "goodnight", "good night", "night night", "ttyl", "later then", "gotta run", "got to run",
+        "i'm off", "heading out", "i'm heading out",
+    ],
+    # Standing on one's rights and refusing the premise, with no strong words: "i'm an adult", "i'm
+    # allowed to spend my own money", "this again?". The article says it's okay to have friends,
+    # hobbies and privacy, so said with an acknowledgement or an offer it is a firm boundary; said bare
+    # it is the angry defence the partner reads as guilt (`_decide`).
+    "defiance": [
+        "i'm an adult", "i'm a grown", "grown adult", "grown woman", "grown man", "i'm allowed",
+        "am i not allowed", "am i allowed to", "i'm not allowed to", "can i not have", "can i not just",
+        "i'm entitled to", "i can do what i want",
+        "i can do whatever i want", "i can go where i want", "i can go wherever i want",
+        "i can see who i want", "i can talk to who i want", "i can spend my", "my own money",
+        "my own life", "my own time", "my own friends", "my own phone", "that's my business",
+        "my business, not yours", "your permission",
+        "your approval", "your blessing", "need permission", "ask permission", "ask for permission",
+        "without asking you", "without checking with you", "answer to you", "not your child",
+        "i'm not a teenager", "i'm not a kid", "i'm not twelve", "i'm not 12", "you're not my mom",
+        "you're not my mum", "you're not my mother", "you're not my dad", "you're not my parent",
+        "you're not my boss", "you don't own me", "you're not in charge of", "since when",
+        "who says i have to", "why should i", "i shouldn't have to", "this again", "again with this",
+        "every single time", "how many times", "for the hundredth time",
+        "for the last time", "a hundred times", "a thousand times", "a million times",
+        "the hundredth time", "the millionth time", "it's not a crime", "is that a crime", "last i checked",
+        "is that illegal",
+    ],
     # Fillers that answer without saying anything: the article's "selectively manage what you tell
     # your partner", which adds rocket fuel to the fears when the rest comes out. A filler of a kind
     # ("vague:person") stands where the asked-for name, place or sum should be, and so outweighs the
@@ -181,13 +240,20 @@ PHRASES: dict[str, list[str]] = {
         "some girl", "someone", "somebody", "people from work", "the usual people", "nobody really",
         "no one really", "nobody special", "no one special", "nobody important", "no one important",
         "nobody you know", "no one you know", "you don't know them", "you don't know her",
-        "you don't know him",
+        "you don't know him", "the usual crowd", "the usual lot", "the usual suspects", "the usual gang",
+        "the regulars", "the gang", "a few of us", "a bunch of us", "a bunch of people", "some of us",
+        "various people", "loads of people", "some folks", "work people", "work friends",
+        "an acquaintance", "an old acquaintance",
     ],
     "vague:amount": [
         "not much", "not a lot", "not that much", "didn't cost much", "wasn't much", "wasn't expensive",
-        "not expensive", "some money",
+        "not expensive", "some money", "the normal price", "normal price", "the usual price",
+        "the going rate", "the normal amount", "a normal amount", "a reasonable amount", "standard price",
+        "regular price", "what they normally cost", "what it normally costs",
     ],
-    "vague:place": ["somewhere", "here and there", "out and about", "nowhere really", "just out", "was out"],
+    "vague:place": ["somewhere", "here and there", "out and about", "nowhere really", "just out", "was out",
+                    "nowhere special", "nowhere in particular", "just around", "around town",
+                    "the usual place", "the usual spot", "some place", "someplace"],
     "vague": [
         "the usual", "it was fine", "it's fine", "it was ok", "it was okay", "it was good",
         "everything's fine", "everything is fine", "we're fine", "we're good", "all good", "i'm fine",
@@ -195,12 +261,64 @@ PHRASES: dict[str, list[str]] = {
         "just chatting", "just talking", "i don't know", "idk", "dunno", "not sure", "i don't remember",
         "can't remember", "i forget", "it's complicated", "it depends", "same as always", "as usual",
         "no big deal", "not a big deal", "something came up", "stuff came up", "got held up",
-        "lost track of time", "just a hobby", "just a thing", "it's just a",
+        "lost track of time", "just a hobby", "just a thing", "it's just a", "a while", "for a bit",
+        "at some point", "the usual time", "a little while", "you know how it is", "the usual stuff",
+        "the normal stuff", "normal stuff", "same old", "nothing special", "nothing interesting",
+        "nothing exciting", "work stuff", "errands", "bits and bobs", "odds and ends", "it happens",
+        # Comments on a sum, which only stand in for it when no sum is given: "£40, not too bad".
+        "nothing crazy", "nothing major", "not too bad", "a fair bit", "a fair amount", "a few quid",
+        "a few bucks", "a couple of bucks", "a couple bucks", "not that expensive",
     ],
-    # Scorn and sarcasm only support anger (WEAK): "obviously", "happy now?".
+    # Scorn and sarcasm only support anger (WEAK): "obviously", "happy now?". The exaggerated agreement
+    # of sarcasm ("oh sure", "yeah because", "you caught me") is here too: with a mock confession or a
+    # second jab it is anger, alone with no answer it is still a jab (`_decide`).
     "scorn": [
         "obviously", "duh", "happy now", "satisfied", "clearly", "seriously", "ugh", "omg", "jeez", "geez",
         "smh", "wow", "oh my god", "eye roll", "rolls eyes", "god",
+        "oh sure", "oh yeah", "oh yes", "yeah right", "oh right", "oh totally", "oh of course",
+        "oh definitely", "oh absolutely", "sure sure", "sure jan", "yeah because", "sure because",
+        "right because", "you caught me", "you got me", "busted", "guilty as charged",
+        "congratulations", "congrats", "well done", "nice try", "good for you", "while we're at it",
+        "what's next", "next you'll", "silly me", "scandalous", "the horror", "gasp",
+        "want proof", "need proof", "🙄", "😒", "🙃", "🤡", "🤦", "😑", "🤦‍♀️", "🤦‍♂️",
+    ],
+    # What the partner fears, said back as if confessed: in practice mode the user has nothing to
+    # confess (the article's premise), so "my secret lover" or "a million dollars" is mockery. Weak on
+    # its own ("you think I'm cheating?"), anger beside an agreement marker ("yeah, my secret lover").
+    "accusation": [
+        "affair", "lover", "mistress", "fling", "secret girlfriend", "secret boyfriend", "other girlfriend",
+        "other boyfriend", "another woman", "another man", "the other woman", "the other man",
+        "side piece", "side chick", "secret admirer", "secret rendezvous", "secret meeting", "secret date",
+        "secret family", "other family", "double life", "secret life", "hooking up", "hook up",
+        "sleeping with", "sleeping around", "run off with", "running off with", "elope", "a cover for",
+        "robbing banks", "robbing a bank", "rob a bank", "crime spree", "heist",
+        "bankrupting us", "bankrupt us", "a million", "millions", "a billion", "a fortune",
+        "all our savings", "our life savings", "my life savings", "every penny", "the whole paycheck",
+    ],
+    # Casting the partner as police, jailer or judge, and the question as a trial: the article's "it's
+    # unfair to be accused" turned into a jab. Strong on its own, and still one when denied ("i'm not
+    # on trial", "i don't have a curfew").
+    # Only words no honest account of a day uses: "a full report", "my big brother", "a blood sample"
+    # and "clock out" are left out, since people finish reports, have brothers and see doctors.
+    "mockery": [
+        "curfew", "permission slip", "hall pass", "ankle monitor", "ankle tag", "ankle bracelet",
+        "tracking chip", "tracking device", "gps tracker", "gps coordinates", "lie detector", "polygraph",
+        "under arrest", "arrest me", "get a lawyer", "need a lawyer", "call my lawyer", "read me my rights",
+        "plead the fifth", "take the fifth", "fingerprints", "mugshot", "cross-examination",
+        "cross examination", "interrogation", "the third degree", "on trial", "a suspect", "suspects",
+        "parole", "logbook", "log book", "clock in and out", "yes sir", "yes ma'am", "sir yes sir",
+        "aye aye", "yes boss", "ok boss", "okay boss", "yes mother", "ok mother", "okay mother",
+        "your honor", "your honour", "big brother is watching", "how dare i", "heaven forbid",
+        "god forbid", "sorry for existing", "what a crime", "the audacity", "signed note",
+        "signed statement", "sworn statement", "affidavit", "notarised", "notarized", "in triplicate",
+        "body cam", "bodycam", "body camera", "microchip", "chip me", "lock me up", "call the police",
+    ],
+    # Agreement words that are only sarcasm beside a mock confession or a jab ("yeah, my secret lover";
+    # "sure 🙂" after "stop policing me"): alone they agree or answer ("yeah, it was my sister", "i
+    # totally get it", "the traffic was shocking").
+    "sarcasm": [
+        "yes", "yeah", "yep", "yup", "sure", "of course", "oh", "right", "fine", "ok", "okay", "great",
+        "cool", "totally", "shocking", "as if", "🙂", "😊", "😉",
     ],
     # Naming the partner's feeling before answering: the article asks the user to connect
     # empathically with why the partner struggles to trust.
@@ -244,6 +362,8 @@ PHRASES: dict[str, list[str]] = {
         "i'll call you", "i'll message you", "i'll let you know", "i'll be home by", "i'll be back by",
         "would it help", "maybe we can", "why don't we", "you're welcome to", "you can come",
         "come with", "join us", "join me", "date night", "time together",
+        # Openness offered is not access handed over: "i'll answer anything you want to ask".
+        "i'll answer anything", "answer anything you", "ask me anything", "i'll tell you anything",
     ],
 }
 
@@ -297,6 +417,25 @@ ACCUSED_DOINGS = [
 ]
 # Verbs of refusing to engage: "i'm not answering", "i won't explain".
 REFUSED = ["answer", "discuss", "explain", "justify", "respond", "reply", "engage"]
+# Verbs of accounting to the partner, refused as pushback: "i don't need to report in", "i'm not going
+# to list everyone". Softer than REFUSED: said warmly beside an offer they are a boundary.
+OBLIGATIONS = ["report", "list", "account", "itemize", "itemise", "tell", "name", "run", "clear", "prove",
+               "share", "text", "update", "check", "give", "send", "show", "provide", "hand", "apologise",
+               "apologize", "ask", "beg", "grovel"]
+# Roles of a child or a subordinate the user refuses ("i'm not your employee"), and of a parent or a
+# keeper the partner is told they are not ("you're not my mom", "i don't need a babysitter").
+BELOW = ["child", "kid", "teenager", "teen", "baby", "employee", "servant", "slave", "prisoner", "pet",
+         "property", "puppet", "possession", "hostage", "criminal", "twelve", "12", "fifteen", "15",
+         "sixteen", "16"]
+ABOVE = ["mom", "mum", "mother", "dad", "father", "parent", "boss", "babysitter", "chaperone", "minder",
+         "nanny", "guardian", "warden", "keeper", "handler", "supervisor", "owner", "jailer", "parole"]
+# Said of the partner's question when it has gone on too long: "this is getting old".
+WORN_OUT = ["old", "tiring", "boring", "silly", "exhausting", "ridiculous", "stupid", "absurd", "insane",
+            "annoying", "tedious", "repetitive"]
+# What the partner is called to cast them as police or jailer: "ok detective", "sorry officer",
+# "you're such a cop". Said of someone else ("my cousin is a cop", "a detective show") they are not.
+MOCK_TITLES = {"detective", "officer", "sherlock", "inspector", "sergeant", "sarge", "warden", "columbo",
+               "poirot", "constable", "sheriff", "cop", "fbi", "cia", "kgb", "nsa", "interpol"}
 # Verbs of taking in the partner's view: "i get why", "i can see you're worried".
 PERCEIVING = ["see", "get", "understand", "hear", "know", "imagine", "realize", "realise", "appreciate"]
 # Verbs of wanting and feeling that make an I-statement.
@@ -314,7 +453,7 @@ SURRENDER_VERBS = {"cancel", "stop", "quit", "skip", "delete", "unfollow", "bloc
                    "reduce", "sell", "refund", "uninstall", "bail", "ditch", "flake"}
 # Giving up said with a particle or adverb: "i'll give it up", "i'll just stay home".
 SURRENDER_PHRASAL = {("give", "up"), ("cut", "back"), ("cut", "down"), ("pull", "out"), ("back", "out"),
-                     ("call", "off"), ("stay", "in"), ("stay", "home")}
+                     ("call", "off"), ("stay", "in"), ("stay", "home"), ("send", "back"), ("take", "back")}
 ERRAND_WORDS = {"by", "at", "off", "somewhere", "for", "in", "to", "there", "here", "on"}
 # Verbs of one's own life that giving in promises not to do: "i won't go", "i won't see them again".
 OWN_LIFE_VERBS = {"go", "come", "see", "meet", "hang", "play", "text", "buy", "spend", "train", "visit",
@@ -322,9 +461,10 @@ OWN_LIFE_VERBS = {"go", "come", "see", "meet", "hang", "play", "text", "buy", "s
 # Handing over access: "i'll give you my password" (the user gives), "take my phone", "you can check
 # my phone" (the partner is invited to take).
 GIVING_VERBS = {"give", "hand", "send", "share", "show", "tell", "forward", "turn", "write"}
-TAKING_VERBS = {"take", "check", "read", "have", "look", "go", "see", "use", "scroll", "search"}
-# "read them all", "check whatever you want": said of the phone or messages the partner asked about.
-READING_VERBS = {"read", "check", "scroll", "search", "look", "go"}
+TAKING_VERBS = {"take", "check", "read", "have", "look", "go", "see", "use", "scroll", "search", "unlock"}
+# "read them all", "check whatever you want", "unlock it yourself": said of the phone or messages the
+# partner asked about.
+READING_VERBS = {"read", "check", "scroll", "search", "look", "go", "unlock"}
 EVERYTHING = {"them", "it", "all", "everything", "anything", "whatever"}
 # Promising to report one's whereabouts is checking in before every move.
 REPORTING_VERBS = {"send", "text", "call", "tell", "update", "check", "share", "show", "ping", "facetime",
@@ -361,7 +501,9 @@ CONTACT_VERBS = {"text", "texting", "call", "message", "meet", "see", "dm", "ema
 NOT_NAMES = {"god", "jesus", "lord", "babe", "baby", "honey", "hun", "love", "sweetie", "darling", "dear",
              "bro", "dude", "lol", "omg", "ok", "okay", "yeah", "yes", "no", "hey", "hi", "sorry", "please",
              "thanks", "rn", "tbh", "idk", "btw", "lmao", "haha", "christ", "bc", "cuz", "tho", "pls", "plz",
-             "ya", "u", "ur", "lmk", "tmrw", "tmr", "imo", "fyi", "ty", "omw", "ugh", "meh", "wtf"}
+             "ya", "u", "ur", "lmk", "tmrw", "tmr", "imo", "fyi", "ty", "omw", "ugh", "meh", "wtf",
+             # Days in lowercase chat look like names too: "out every friday".
+             "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 # A few common first names: a lowercase word whose vector sits near theirs is taken for a name.
 NAME_EXAMPLES = ["john", "sarah", "mike", "emma", "david", "jessica", "chris", "anna"]
 NAME_LIKENESS = 0.5
@@ -391,7 +533,8 @@ FIRST_PERSON = {"i", "me", "my", "myself", "mine"}
 
 # A reply made only of these says "I heard you and I'm not answering": "k", "ok fine", "sure".
 BRUSH_OFFS = {"k", "kk", "ok", "okay", "sure", "fine", "cool", "meh", "mhm", "whatever", "yeah", "yep",
-              "alright", "right", "noted", "pass", "next"}
+              "alright", "right", "noted", "pass", "next", "mm", "mmm", "hmm", "hm", "mmhm", "bye", "later",
+              "night", "goodnight", "cya"}
 # Said with "i'll", these promise a life changed to calm the partner: "i'll be home by 6 from now on".
 CHANGE_MARKERS = ("from now on", "never again", "no more")
 # "9pm", "2nd", "10k", "30mins": numbers with a unit, not passwords.
@@ -401,16 +544,70 @@ NO = {"no", "nope", "nah", "absolutely"}
 # A sentence made only of one of these refuses the question, wherever it comes: "... pass".
 REFUSALS = {"pass", "next"}
 
+# Auxiliaries of a refusal ("i don't", "i won't", "i'm not going to"), but not of inability: "i can't
+# tell you how much i love you" refuses nothing.
+REFUSING_AUX = {"POS": "AUX", "NORM": {"NOT_IN": ["can", "could"]}, "OP": "*"}
+# A mock offer of more evidence: "do you want a seating plan too?", "want my fingerprints as well?"
+MORE_TOO = [{"LOWER": {"IN": ["too", "aswell"]}}]
+MORE_AS_WELL = [{"LOWER": "as"}, {"LOWER": "well"}]
+MOCK_OFFER = [{"LEMMA": {"IN": ["want", "need"]}},
+              {"LOWER": {"IN": ["a", "an", "my", "the", "some", "his", "her", "their", "our", "me"]}},
+              {"IS_PUNCT": False, "OP": "{0,8}"}]
+
 # Cues whose words vary, as token patterns.
 TOKEN_PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
+    "scorn": [
+        MOCK_OFFER + MORE_TOO,
+        MOCK_OFFER + MORE_AS_WELL,
+        # "happy?" as a sentence of its own, after a jab or a concession.
+        [{"LOWER": {"IN": ["happy", "satisfied", "pleased"]}, "IS_SENT_START": True}, {"ORTH": "?"}],
+    ],
+    "mockery": [
+        # "you're such a detective", "you'd make a great cop"; the bare title is `_mock_titles`.
+        [YOU, {"NORM": {"IN": ["are", "would", "'d", "should"]}}, {"LEMMA": "make", "OP": "?"}, ADVERBS,
+         {"LOWER": {"IN": ["a", "an", "such"]}, "OP": "*"}, {"POS": "ADJ", "OP": "*"},
+         {"LOWER": {"IN": sorted(MOCK_TITLES)}}],
+    ],
+    # Refusing to account to the partner ("refusal" declines): what the refused account would name is
+    # not an answer ("i don't owe you a report on every shop trip").
+    "defiance": [
+        [I, BE, NOT, {"LOWER": {"IN": ["your", "a", "an", "some"]}, "OP": "?"}, {"POS": "ADJ", "OP": "*"},
+         {"LOWER": {"IN": BELOW}}],
+        [YOU, BE, NOT, {"NORM": "my"}, {"LOWER": {"IN": ABOVE}}],
+        [I, AUX, NOT, {"LEMMA": "need"}, {"LOWER": {"IN": ["a", "an", "your", "my"]}},
+         {"LOWER": {"IN": ABOVE}}],
+        # "i can't even smile at my phone now?", but not "i can't even remember".
+        [I, {"NORM": "can"}, NOT, {"LOWER": "even"},
+         {"POS": "VERB", "LEMMA": {"NOT_IN": ["remember", "think", "imagine", "tell", "believe", "explain",
+                                               "describe", "say", "express", "wait"]}}],
+    ],
+    "decline:refusal": [
+        # "i don't owe you a list of names"; "i don't owe you an explanation" is in PHRASES as ignoring.
+        [I, REFUSING_AUX, NOT, {"LEMMA": "owe"}],
+        # "i don't need to report in", "i'm not going to list everyone", "i won't text you every hour"
+        [I, REFUSING_AUX, NOT, {"LOWER": "going", "OP": "?"}, {"LOWER": "to", "OP": "?"},
+         {"LEMMA": {"IN": ["have", "need"]}, "OP": "?"}, {"LOWER": "to", "OP": "?"},
+         {"LEMMA": {"IN": OBLIGATIONS}}],
+        [I, BE, NOT, {"LOWER": {"IN": ["obliged", "obligated", "required"]}}],
+    ],
     "angry": [
         [YOU, BE, {"LOWER": "being", "OP": "?"}, ADVERBS, {"LOWER": {"IN": INSULTS}}],
         [{"LEMMA": {"IN": ["stop", "quit"]}}, {"LOWER": "being"}, ADVERBS, {"LOWER": {"IN": INSULTS}}],
         [{"LEMMA": {"IN": ["stop", "quit"]}}, {"LOWER": {"IN": ACCUSED_DOINGS}}],
         [{"NORM": {"IN": ["this", "that", "it"]}}, BE, ADVERBS, {"LOWER": {"IN": ["a", "so"]}, "OP": "?"},
          {"LOWER": {"IN": SCORNED}}],
+        [{"NORM": {"IN": ["this", "that", "it"]}}, BE, {"LOWER": "getting"}, ADVERBS,
+         {"LOWER": {"IN": WORN_OUT}}],
         # "maybe if you weren't so clingy": the denial is part of the blame.
         [{"LOWER": "if"}, YOU, BE, NOT, ADVERBS, {"LOWER": {"IN": INSULTS}}],
+    ],
+    "accusation": [
+        # "out cheating every friday", "flirting with the barista"
+        [{"LEMMA": {"IN": ["cheat", "flirt"]}}],
+        # "my secret second family", "my other secret girlfriend"
+        [{"LOWER": {"IN": ["secret", "other", "second"]}}, {"POS": {"IN": ["ADJ", "NOUN"]}, "OP": "{0,2}"},
+         {"LEMMA": {"IN": ["family", "life", "girlfriend", "boyfriend", "lover", "admirer", "rendezvous",
+                           "relationship", "affair", "wife", "husband", "partner"]}}],
     ],
     "reassuring": [
         [{"LEMMA": {"IN": ["promise", "swear"]}}],
@@ -424,6 +621,10 @@ TOKEN_PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
         # A backstop for when the parser misreads the verb: "ok i'll delete maya's number".
         [I, {"NORM": "will"}, PLAIN_ADVERBS, {"LEMMA": {"IN": sorted(SURRENDER_VERBS)}}],
         [{"LOWER": "ill"}, PLAIN_ADVERBS, {"LEMMA": {"IN": sorted(SURRENDER_VERBS)}}],
+        # Promising to drop a person: "fine, i won't talk to him again" (but "i won't talk to you like
+        # this" is no surrender).
+        [I, {"NORM": "will"}, NOT, PLAIN_ADVERBS, {"LEMMA": {"IN": ["talk", "speak", "chat"]}},
+         {"LOWER": {"IN": ["to", "with"]}}, {"NORM": {"IN": ["him", "her", "them"]}}],
     ],
     "ignoring": [
         # "i'm not answering", "i don't have to explain", "i'd rather not answer"
@@ -438,6 +639,13 @@ TOKEN_PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
         [{"LOWER": "moving"}, {"LOWER": "on", "DEP": "prt"}],
         # A change of subject opens a sentence: "anyway, did you call your mom?"
         [{"LOWER": {"IN": ["anyway", "anyways", "anyhow"]}, "IS_SENT_START": True}],
+        # "think whatever you want", "believe what you like": the partner's fear left standing.
+        [{"LEMMA": {"IN": ["think", "believe", "assume", "say"]}}, {"LOWER": {"IN": ["whatever", "what"]}},
+         YOU, {"LEMMA": {"IN": ["want", "like", "wish"]}}],
+        # "can we just move on", "let's drop it", "can we leave it"
+        [{"NORM": {"IN": ["can", "could", "let", "shall"]}}, {"NORM": {"IN": ["we", "us"]}}, ADVERBS,
+         {"LEMMA": {"IN": ["move", "drop", "leave", "skip", "forget"]}},
+         {"LOWER": {"IN": ["it", "this", "that", "on"]}}],
     ],
     "acknowledges": [
         [I, AUX, ADVERBS, {"LEMMA": {"IN": PERCEIVING}},
@@ -458,8 +666,10 @@ TOKEN_PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
         [I, {"NORM": {"IN": ["would", "'d"]}, "OP": "?"}, {"LEMMA": {"IN": ["like", "love", "want"]}},
          {"NORM": "us"}, {"LOWER": "to"},
          {"LEMMA": {"IN": ["talk", "sit", "figure", "work", "find", "agree"]}}],
+        # "could we talk tonight", and "can we plan sunday together": time together is the article's
+        # way of loving a partner well.
         [{"NORM": {"IN": ["can", "could", "shall", "would"]}}, {"NORM": "we"}, ADVERBS,
-         {"LEMMA": {"IN": ["talk", "sit", "discuss", "chat"]}}],
+         {"LEMMA": {"IN": ["talk", "sit", "discuss", "chat", "plan"]}}],
         [I, {"NORM": {"IN": ["would", "'d"]}}, {"LEMMA": {"IN": ["like", "love"]}}, {"LOWER": "to"},
          {"LEMMA": {"IN": ["talk", "understand", "hear", "know"]}}],
     ],
@@ -551,17 +761,50 @@ def _find_cues(doc: Doc, refusing_a_demand: bool = False) -> list[Cue]:
     if refusing_a_demand:
         cues += [Cue("decline", doc[t.i : t.i + 1]) for t in doc if t.lower_ in NO and t.i < 3]
     cues += [Cue("giving_in", doc[t.i : t.i + 1]) for t in doc if _looks_like_a_password(t)]
+    cues += _mock_titles(doc)
     cues = [cue for cue in cues if not _denied(cue)]
-    cues = _without_overlaps(cues)
+    cues = _sarcasm(_without_overlaps(cues))
     return cues + _shouting(doc, cues)
 
 
 def _cue(label: str, span: Span) -> Cue:
     """The cue a matcher label names: "scorn" is weak anger, "vague:person" a filler for a person."""
-    if label == "scorn":
-        return Cue("angry", span, WEAK)
+    if label in KINDS:
+        signal, weight = KINDS[label]
+        return Cue(signal, span, weight, kind=label)
     signal, _, kind = label.partition(":")
     return Cue(signal, span, kind=kind or None)
+
+
+def _mock_titles(doc: Doc) -> Iterator[Cue]:
+    """'wow ok detective', 'sorry officer', 'thanks sherlock': the partner addressed as police.
+
+    A title with a determiner or in a compound is someone else ("my cousin is a cop", "a detective
+    show"); "you're such a detective" is the "mockery" token pattern.
+    """
+    for token in doc:
+        if token.lower_ not in MOCK_TITLES or token.dep_ == "compound":
+            continue
+        # The parser can hang a "yes" before the title as its determiner: "yes officer".
+        if not any(child.dep_ in ("det", "poss") and child.pos_ != "INTJ" for child in token.children):
+            yield Cue("angry", doc[token.i : token.i + 1], kind="mockery")
+
+
+def _sarcasm(cues: list[Cue]) -> list[Cue]:
+    """'yeah', 'sure', '🙂' as weak anger beside a jab, and dropped otherwise.
+
+    "yeah, i was with my secret lover" confirms a mock confession; "sure 🙂" after "stop policing me"
+    twists the knife; "yeah, it was my sister" just answers. A jab is any anger but plain scorn (which
+    would make "oh wow, it was my sister" sarcastic) or a stand on one's rights.
+    """
+    jab = any(
+        (cue.signal == "angry" and cue.kind != "scorn") or cue.signal == "defiance" for cue in cues
+    )
+    return [
+        Cue("angry", cue.span, WEAK, kind="sarcasm") if cue.signal == "sarcasm" else cue
+        for cue in cues
+        if cue.signal != "sarcasm" or jab
+    ]
 
 
 def _promises_to_change(doc: Doc) -> Iterator[Cue]:
@@ -603,7 +846,9 @@ def _parsed_cues(doc: Doc) -> Iterator[Cue]:
         subject = _subject(verb)
         denied = _is_denied(verb)
         by_me = subject == "i"
-        if _gives_up(verb) and by_me and not _stops_by(verb):
+        # "why should i give up something i love?" asks why, it does not give it up.
+        asked_why = any(child.lower_ == "why" for child in verb.children)
+        if _gives_up(verb) and by_me and not _stops_by(verb) and not asked_why:
             # "i won't stop seeing them" declines; "i can't stop thinking about you" does not.
             if not denied:
                 yield Cue("giving_in", _clause_span(verb))
@@ -624,7 +869,9 @@ def _parsed_cues(doc: Doc) -> Iterator[Cue]:
         if own_life and not denied and _still(verb):
             yield Cue("decline", _clause_span(verb))
         if lemma in REPORTING_VERBS and by_me and _promised(verb) and _reports_whereabouts(verb):
-            yield Cue("giving_in", _clause_span(verb))
+            # The whole promise, so the offer inside it ("i'll message you") does not hide it.
+            clause = _clause_span(verb)
+            yield Cue("giving_in", doc[clause.start : max(clause.end, verb.right_edge.i + 1)])
         if denied and subject in ("i", None) and _refuses_to_answer(verb):
             yield Cue("ignoring", _clause_span(verb, with_object=True))
     for word in doc:
@@ -712,11 +959,20 @@ def _comma_between(first: Token, second: Token) -> bool:
 
 
 def _denied(cue: Cue) -> bool:
-    """A cue the reply denies ("i'm not angry"), unless the denial is part of it ("i'm not answering")."""
-    if cue.signal in ("ignoring", "vague", "i_statement", "decline"):
+    """A cue the reply denies ("i'm not angry"), unless the denial is part of it ("i'm not answering").
+
+    Mockery and defiance stay what they are when denied ("i'm not on trial", "i don't need your
+    permission"); a fear is denied by a "not" or "no" just before it as well ("my sister, not my
+    secret lover", "there's no affair").
+    """
+    if cue.signal in ("ignoring", "vague", "i_statement", "decline", "defiance") or cue.kind == "mockery":
         return False
     if any(token.norm_ in NEGATIONS for token in cue.span):
         return False
+    if cue.kind == "accusation":
+        before = cue.span.doc[max(cue.span.sent.start, cue.span.start - 3) : cue.span.start]
+        if any(token.norm_ in NEGATIONS or token.lower_ in ("no", "nobody") for token in before):
+            return True
     return _is_denied(cue.span.root)
 
 
@@ -791,13 +1047,26 @@ def _objects(verb: Token) -> Iterator[Token]:
 def _hands_over_access(verb: Token) -> bool:
     """The user's own password, phone or messages, or any of them given to the partner.
 
-    "i sent her a message" hands nothing over; "i'll send you my location" does.
+    "i sent her a message" hands nothing over; "i'll send you my location" does. Showing one
+    particular thing is openness, not access: "i can show you the chat with jo" (but "i'll show you
+    my messages", "i'll show you the texts" hand them over).
     """
     to_partner = any(token.lower_ == "you" for token in _objects(verb))
+    showing = verb.lemma_.lower() in ("show", "tell")
     return any(
         token.lemma_.lower() in ACCESS_NOUNS
-        and (to_partner or any(child.lower_ == "my" for child in token.children))
+        and (
+            any(child.lower_ == "my" for child in token.children)
+            or (to_partner and not (showing and _particular_thing(token)))
+        )
         for token in _objects(verb)
+    )
+
+
+def _particular_thing(token: Token) -> bool:
+    """'the chat', 'the message from sam', 'the texts about saturday': one thing, not all of them."""
+    return token.tag_ in ("NN", "NNP") or any(
+        child.dep_ in ("prep", "relcl", "acl") for child in token.children
     )
 
 
@@ -895,19 +1164,22 @@ def _stops_by(verb: Token) -> bool:
 def _details(doc: Doc, asked: Iterable[str], cues: list[Cue]) -> list[Span]:
     """The words that name what the question asked for: people, times, places, amounts or feelings.
 
-    Words inside a backfire cue do not count ("you're the only one", "i love you"), nor places and
-    relations said of a vague someone ("some people from my team").
+    Words inside a backfire cue do not count ("you're the only one", "i love you"), nor what a refused
+    account would name ("i don't owe you a list of every shop"), nor places and relations said of a
+    vague someone ("some people from my team").
     """
     # Shouting ("the GYM") is emphasis on a detail, not a phrase that replaces it.
     covered = {token.i for cue in cues if cue.signal in BACKFIRE_SIGNALS and cue.weight == STRONG
                for token in cue.span}
+    covered |= {token.i for cue in cues if cue.kind == "refusal" for token in cue.span.root.subtree}
     vague = {token.i for cue in cues if cue.signal == "vague" for token in cue.span}
     finders = {"person": _people, "time": _times, "place": _places, "amount": _amounts,
                "feeling": _feelings}
     found = []
     for kind in asked:
         for span in finders[kind](doc):
-            if any(token.i in covered for token in span):
+            # The tagger sometimes takes an emoji for a place ("now?🙂").
+            if any(token.i in covered for token in span) or not any(c.isalnum() for c in span.text):
                 continue
             if kind != "person" and _said_of(span.root, vague):
                 continue
@@ -1109,11 +1381,17 @@ def _decide(
     spans = {signal: [c.span for c in cues if c.signal == signal] for signal in BACKFIRE_SIGNALS}
     concrete = "concrete" in qualities
     warm = any(quality in qualities for quality in WARM_QUALITIES)
+    # An offer ("but i'll text you when i'm late") is kind too, though it is no quality on its own.
+    kind = warm or any(cue.signal == "offer" for cue in cues)
 
     # A strong sign of anger, giving in or ignoring is what the partner hears.
     loudest = max(LOUD, key=lambda signal: (scores[signal], -LOUD.index(signal)))
     if scores[loudest] >= STRONG:
         return loudest, spans[loudest]
+    # Standing on one's rights with nothing kind beside it is the angry defence, details or not: "i
+    # was at the gym. i'm an adult"; "i get that it's hard, but i'm allowed to see my friends" is not.
+    if spans["defiance"] and not kind:
+        return "angry", spans["defiance"] + spans["angry"]
     # A refusal with no warmth and no alternative shuts the conversation down.
     declines = [cue.span for cue in cues if cue.signal == "decline"]
     if declines and "boundary" not in qualities and not concrete:
@@ -1128,6 +1406,12 @@ def _decide(
         return "withholding", spans["vague"]
     if spans["vague"] and not concrete:
         return "withholding", spans["vague"]
+    # A weak sign with no answer and nothing kind is all the partner gets: "oh sure", "seriously?"
+    # is a jab; "mm. see you later" walks away.
+    if not concrete and not kind:
+        heard = max(("angry", "ignoring"), key=lambda signal: (scores[signal], -LOUD.index(signal)))
+        if scores[heard]:
+            return heard, spans[heard]
     # Nothing of what was asked, and nothing kind in its place.
     if scenario_given and not concrete and not warm:
         return "withholding", []

@@ -272,7 +272,8 @@ def minimal_bot_model(log: Path) -> Path:
     """The minimal bot's model, trained only when what it is trained from has changed."""
     files = minimal_bot_files()
     inputs = [PROJECT_DIR / "config.yml", *sorted((PROJECT_DIR / "data" / "nlu").glob("*.yml")),
-              *sorted((PROJECT_DIR / "components").glob("*.py"))]
+              *sorted(path for path in (PROJECT_DIR / "components").rglob("*")
+                      if path.suffix in (".py", ".jsonl"))]
     digest = hashlib.sha256()
     for text in [*files.values(), *(path.read_text() for path in inputs)]:
         digest.update(text.encode())

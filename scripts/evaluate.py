@@ -110,8 +110,10 @@ def read_all(model: Path, texts: list[str]) -> list[str]:
     import logging
 
     from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
 
-    logging.getLogger().setLevel(logging.WARNING)  # Rasa's debug log would print every text
+    configure_structlog(logging.WARNING)  # Rasa's debug log would print every text it parses
+    logging.getLogger().setLevel(logging.WARNING)
 
     agent = Agent.load(str(model))
     loop = asyncio.new_event_loop()

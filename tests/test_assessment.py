@@ -313,6 +313,165 @@ def test_an_empty_reply_ignores_the_question():
 
 
 # ---------------------------------------------------------------------------------------------
+# Cornered: sarcasm, pushback, brush-offs, dodges and caving in, and firm but warm boundaries
+# ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("scenario,text", [
+    # An agreement marker with a mock confession of the partner's fear.
+    ("texting", "oh sure, it's my secret girlfriend. happy now?"),
+    ("spending", "oh yeah, I spent a million dollars on it, happy now?"),
+    ("friends_night", "sure, because I'm clearly out cheating every friday"),
+    ("hobby_time", "right, the gym is just where I meet my lover"),
+    ("late_home", "oh of course, I was at my secret second family's house"),
+    ("texting", "oh no, you caught me texting my mum. scandalous"),
+    # The partner cast as police, the question as a trial.
+    ("bumped_into", "wow thanks sherlock"),
+    ("work_lunch", "yes officer, here's the full list of suspects"),
+    ("late_home", "didn't realise I needed a permission slip to get the train"),
+    ("late_home", "sure, I'll wear a body cam from now on"),
+    ("texting", "how dare I smile at my phone"),
+    # A mock offer of more evidence.
+    ("password", "sure, do you want my bank pin and my diary too?"),
+    ("work_lunch", "want me to get everyone's ID next time too?"),
+])
+def test_sarcasm_is_angry(scenario, text):
+    assert assess_reply(text, scenario).pattern == "angry"
+
+
+def test_sarcasm_is_quoted_by_its_marker_and_its_mock_confession():
+    result = assess_reply("oh sure, it's my secret girlfriend. happy now?", "texting")
+    assert result.evidence == ("oh sure", "secret girlfriend", "happy now")
+
+
+@pytest.mark.parametrize("scenario,text", [
+    ("texting", "yeah, it's my sister Jo, she's sending puppy photos. want to see?"),
+    ("texting", "of course! it's Dan from football about Sunday's match"),
+    ("bumped_into", "yep, I bumped into my old neighbour Marcus at the bakery counter"),
+    ("work_lunch", "totally fair question. It was Priya, Tom and Dana from my team"),
+    ("texting", "haha it's my dad, he just discovered gifs 🙂 wanna see?"),
+    ("late_home", "mm, sorry, the train was held at Leeds for 30 minutes. I get why you worried"),
+])
+def test_agreement_and_grunts_beside_a_real_answer_are_not_sarcasm(scenario, text):
+    assert assess_reply(text, scenario).pattern == "calm"
+
+
+@pytest.mark.parametrize("scenario,text,expected", [
+    # A fear denied is no confession.
+    ("texting", "I was with my SISTER, not my secret lover", "calm"),
+    ("late_home", "I'm not having an affair, I was at Jo's until 6:40", "calm"),
+    ("texting", "I'd never cheat on you", "reassuring"),
+    # Mockery denied is still mockery.
+    ("late_home", "I'm not on trial here", "angry"),
+    ("late_home", "I don't have a curfew", "angry"),
+    # A title said of someone else is no mockery.
+    ("bumped_into", "I ran into my cousin, the police officer, at the bakery", "calm"),
+    ("texting", "it's my friend Sam, she's a detective and was telling me about her day", "calm"),
+])
+def test_denial_and_who_is_meant_decide_whether_a_jab_counts(scenario, text, expected):
+    assert assess_reply(text, scenario).pattern == expected
+
+
+@pytest.mark.parametrize("scenario,text", [
+    ("spending", "I'm allowed to spend my own money"),
+    ("friends_night", "I don't need your approval to see my friends"),
+    ("hobby_time", "I'm a grown woman, I can go to the gym when I like"),
+    ("work_lunch", "I'm not your employee"),
+    ("late_home", "I don't need a babysitter"),
+    ("texting", "this is getting really old"),
+    ("friends_night", "can I not have one night out?"),
+    ("texting", "I can't even smile at my phone now?"),
+    ("hobby_time", "why should I give up something I love?"),
+    # A detail does not soften it; only something kind does.
+    ("late_home", "I was at the gym. I'm an adult"),
+])
+def test_standing_on_ones_rights_with_nothing_kind_is_angry(scenario, text):
+    assert assess_reply(text, scenario).pattern == "angry"
+
+
+@pytest.mark.parametrize("scenario,text", [
+    ("work_lunch", "I'm not going to list everyone I ate with"),
+    ("texting", "I don't owe you a rundown of my messages"),
+    ("late_home", "I don't have to report to you every time I'm late"),
+    # What the refused account would name is not an answer.
+    ("bumped_into", "I don't owe you a report on every shop trip"),
+    ("password", "I'm not obliged to give you my password"),
+    ("late_home", "I don't need to run my day past you"),
+])
+def test_refusing_to_account_for_oneself_is_ignoring(scenario, text):
+    assert assess_reply(text, scenario).pattern == "ignoring"
+
+
+@pytest.mark.parametrize("scenario,text", [
+    ("late_home", "I'll pass on this one"),
+    ("work_lunch", "can we just move on"),
+    ("spending", "think whatever you want"),
+    ("password", "believe what you like"),
+    ("work_lunch", "suit yourself"),
+    ("work_lunch", "whatever you say, boss"),
+    ("texting", "not worth it"),
+    ("late_home", "nothing to talk about"),
+    ("friends_night", "not in the mood for this, goodnight"),
+    # Grunts and goodbyes with no answer.
+    ("feelings_about_us", "mhm. I'm heading to bed"),
+    ("texting", "ok. bye"),
+    ("spending", "mm ok. see ya"),
+])
+def test_refusing_to_engage_is_ignoring(scenario, text):
+    assert assess_reply(text, scenario).pattern == "ignoring"
+
+
+@pytest.mark.parametrize("scenario,text", [
+    ("work_lunch", "the usual suspects from work"),
+    ("work_lunch", "oh the usual lot"),
+    ("work_lunch", "the regulars"),
+    ("bumped_into", "an old acquaintance, nobody special"),
+    ("bumped_into", "some folks from the old place"),
+    ("spending", "the going rate"),
+    ("spending", "roughly the normal amount"),
+    ("spending", "nothing crazy"),
+    ("late_home", "nowhere in particular, just took a while"),
+])
+def test_answers_that_dodge_what_was_asked_are_withholding(scenario, text):
+    assert assess_reply(text, scenario).pattern == "withholding"
+
+
+@pytest.mark.parametrize("scenario,text", [
+    ("texting", "fine, go through my messages"),
+    ("password", "ok here, unlock it yourself"),
+    ("friends_night", "ok, I'll tell them I can't come"),
+    ("friends_night", "I'll tell them I'm sick"),
+    ("bumped_into", "fine, I won't talk to him again"),
+    ("spending", "ok, I'll send it back"),
+    ("late_home", "ok I'll message you every time I leave"),
+    ("texting", "i'll unfollow her tonight"),
+    ("hobby_time", "alright I'll give up the band then"),
+])
+def test_caving_in_is_giving_in(scenario, text):
+    assert assess_reply(text, scenario).pattern == "giving_in"
+
+
+@pytest.mark.parametrize("scenario,text", [
+    ("password", "I understand why you're asking. I'm not comfortable handing over my password, "
+                 "but I can show you the chat with Jo"),
+    ("password", "I get that you're scared. I won't hand over my phone, but I'll answer anything you want "
+                 "to ask me"),
+    ("late_home", "Sorry, I know you were waiting. The bus broke down and I got in at 7:10. I'm an adult "
+                  "and I don't want to check in every hour, but I'll text you when I'm running late"),
+    ("late_home", "I get why an hour felt long. I was at Tom's helping with his car until 6:45. I'm an "
+                  "adult and I'd rather not check in every hour, but I'll text if I'm late"),
+    ("friends_night", "I'm allowed to have nights with my friends, and I know Fridays are hard for you. "
+                      "Can we plan Saturday together?"),
+    ("spending", "It was my own money, £60, but I get that it feels like a lot right now. Can we set a "
+                 "spending limit together?"),
+    ("work_lunch", "It was Aisha, Carlos and our boss Rachel. Happy to tell you whenever you want to know"),
+    ("hobby_time", "I'm not giving up the band, it really matters to me, but I'd love to find more time "
+                   "for us. What would feel fair?"),
+])
+def test_firm_boundaries_said_warmly_stay_calm(scenario, text):
+    assert assess_reply(text, scenario).pattern == "calm"
+
+
+# ---------------------------------------------------------------------------------------------
 # The contract
 # ---------------------------------------------------------------------------------------------
 

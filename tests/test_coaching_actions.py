@@ -222,7 +222,9 @@ def test_an_unclear_message_is_met_with_the_best_reading_not_a_list_of_five(disp
         "again and again. Is that right?"
     ]
     # Yes, the two nearest other responses, and a way out: not all five.
-    assert payloads(dispatcher) == ["/describe_reassuring", "/describe_giving_in", "/describe_ignoring", "/help"]
+    assert payloads(dispatcher) == [
+        "/describe_reassuring", "/describe_giving_in", "/describe_ignoring", "/help",
+    ]
 
 
 def test_an_unclear_admission_is_checked_gently(dispatcher, domain):

@@ -43,7 +43,7 @@ def test_root_cause_caveat_and_closing_thought_are_there():
 
 
 def test_only_the_partner_placeholder_is_used_in_article_content():
-    article = {k: v for k, v in coaching().items() if k not in ("phrases", "menu")}
+    article = {k: v for k, v in coaching().items() if k not in ("phrases", "menu", "asking_back")}
     for text in all_texts(article):
         assert set(re.findall(r"{(\w*)}", text)) <= {"partner"}, text
 
@@ -51,6 +51,8 @@ def test_only_the_partner_placeholder_is_used_in_article_content():
 def test_every_intent_named_in_code_is_in_the_domain():
     domain = yaml.safe_load((PROJECT_DIR / "domain.yml").read_text())
     assert set(PATTERN_INTENTS) <= set(domain["intents"])
+    asking_back = coaching()["asking_back"]
+    assert set(asking_back["reflections"]) | set(asking_back["choices"]) <= set(domain["intents"])
 
 
 def entity_values() -> dict[str, list[str]]:

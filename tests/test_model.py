@@ -6,6 +6,8 @@ Needs `make train` first (`make test` does it). Figures print with `pytest -s`.
 from __future__ import annotations
 
 import asyncio
+import importlib.util
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -21,6 +23,19 @@ MODEL = PROJECT_DIR / "models" / "trust-coach.tar.gz"
 NLU_TEST_SET = PROJECT_DIR / "tests" / "nlu" / "test_nlu.yml"
 SAFETY_SET = PROJECT_DIR / "tests" / "safety" / "safety_cases.yml"
 MIN_ACCURACY = 0.90
+# Macro-F1 bars (README, "Understanding"): short unseen messages, and long real-style stories
+# (tests/nlu/real_style.yml, written and labelled blind to the training data, never trained on).
+MIN_SHORT_F1 = 0.90
+MIN_REALISTIC_F1 = 0.80
+
+
+@pytest.fixture(scope="module")
+def evaluation():
+    spec = importlib.util.spec_from_file_location("evaluate", PROJECT_DIR / "scripts" / "evaluate.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["evaluate"] = module  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +49,16 @@ def parse():
     loop = asyncio.new_event_loop()
     yield lambda texts: [loop.run_until_complete(agent.parse_message(text)) for text in texts]
     loop.close()
+
+
+@pytest.mark.parametrize("name,bar", [("short", MIN_SHORT_F1), ("realistic", MIN_REALISTIC_F1)])
+def test_macro_f1_on_short_messages_and_real_style_stories(parse, evaluation, name, bar):
+    """A message asked back counts as not understood."""
+    items = evaluation.load_set(evaluation.SETS[name])
+    read = [result["intent"]["name"] for result in parse([item.text for item in items])]
+    figures = evaluation.Figures(name, items, read)
+    print("\n" + figures.summary())
+    assert figures.macro_f1 >= bar
 
 
 def test_intent_accuracy_on_the_held_out_set(parse):

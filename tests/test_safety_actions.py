@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from conftest import make_tracker, payloads, said, slots_set, texts
 
 from actions.safety import ActionSafetyResponse
@@ -46,7 +45,8 @@ def test_warning_signs_of_control_are_named_with_the_hotline_and_the_question(di
 
 
 def test_each_kind_of_warning_sign_is_named_for_what_it_is(dispatcher, domain):
-    warned(dispatcher, domain, "she takes my whole paycheck and i have to show her receipts. she won't let me see my sister")
+    warned(dispatcher, domain,
+           "she takes my whole paycheck and i have to show her receipts. she won't let me see my sister")
     first = texts(dispatcher)[0]
     assert "Keeping you from your friends or family and controlling the money are" in first
 
