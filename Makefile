@@ -46,8 +46,9 @@ ROUNDS ?= 3
 bench: $(MODEL) ## Load-test the whole stack against a minimal Rasa bot: make bench USERS=20 ROUNDS=3
 	$(BIN)/python scripts/bench.py --users $(USERS) --rounds $(ROUNDS)
 
-eval: $(MODEL) ## Print how well the model understands: short and realistic sets, per intent; reports in results/
+eval: $(MODEL) ## Print how well the model understands (short, realistic) and how the safety check does
 	$(BIN)/python scripts/evaluate.py
+	$(BIN)/python scripts/evaluate_safety.py
 
 chat: | $(VENV)/.installed ## Talk to the running assistant in this terminal (after `make run`)
 	@$(BIN)/python scripts/chat.py

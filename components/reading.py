@@ -10,7 +10,8 @@ is trained on long stories as well as short sentences); the strongest single sen
 it leaves open, a sentence of the partner's doing (`actor`) counting half. The cue words of the five
 responses (`PatternCues`) add weight to the sentence they stand in, and a second response is one
 that a sentence tells strongly. The result is one `Reading`: the intents ranked, the responses the
-writer describes (main first), and the partner's sentences, which the safety check reads too.
+writer describes (main first), and the partner's sentences kept apart, for what reads the message
+after it. (The safety check reads every sentence of the message itself, whatever this reading says.)
 
 `CounsellorReading` is the Rasa component around it: it trains the classifier in seconds and sets
 the intent, its ranking and the `pattern_cue` entities from the one reading.
@@ -44,7 +45,7 @@ from components.pattern_cues import PatternCues
 from components.spacy_parse import OTHER, PARTNER, WRITER, actor, parse, sentences
 
 ENTITY = "pattern_cue"
-READING = "reading"  # the message attribute later components (the safety check) read
+READING = "reading"  # the message attribute that holds the `Reading`, for components after this one
 INTENT_OF_PATTERN = {pattern: intent for intent, pattern in PATTERN_INTENTS.items()}
 
 # How much a sentence counts, by whose doing it tells: the partner's half as much as the writer's.

@@ -13,7 +13,10 @@ import yaml
 from actions.assessment import PATTERNS, QUALITIES, Assessment, assess_reply
 
 # The labelled set (146 replies) and a second one written later, never used to tune the rules.
-PRACTICE_SETS = [Path(__file__).parent / "practice" / name for name in ("replies.yml", "replies_fresh.yml")]
+# Each labelled set and the accuracy it must keep: the first set (146 replies), a second written later
+# and never used to tune the rules (its harder 40 replies on sarcasm and pushback included), and a third
+# written blind to the assessor after the second's misses were read (README, "Practise").
+PRACTICE_SETS = {"replies.yml": 0.85, "replies_fresh.yml": 0.85, "replies_fresh2.yml": 0.75}
 SCENARIOS = ("texting", "late_home", "work_lunch", "spending", "bumped_into", "friends_night",
              "hobby_time", "password", "feelings_about_us")
 
@@ -502,9 +505,9 @@ def test_importing_the_module_loads_no_model():
 # The labelled practice set, written independently of these rules
 # ---------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("practice_set", PRACTICE_SETS, ids=lambda path: path.name)
-def test_the_labelled_practice_sets_are_read_accurately(practice_set):
-    replies = yaml.safe_load(practice_set.read_text())["replies"]
+@pytest.mark.parametrize("name,bar", PRACTICE_SETS.items())
+def test_the_labelled_practice_sets_are_read_accurately(name, bar):
+    replies = yaml.safe_load((Path(__file__).parent / "practice" / name).read_text())["replies"]
     confusion: Counter[tuple[str, str]] = Counter()
     misses = []
     for reply in replies:
@@ -518,6 +521,6 @@ def test_the_labelled_practice_sets_are_read_accurately(practice_set):
         for label in PATTERNS
     )
     header = "  expected \\ got " + " ".join(f"{got[:4]:>4}" for got in PATTERNS)
-    assert accuracy >= 0.85, (
+    assert accuracy >= bar, (
         f"accuracy {accuracy:.2f} on {len(replies)} replies\n{header}\n{table}\nmisses:\n" + "\n".join(misses)
     )

@@ -69,6 +69,38 @@ def test_danger_gets_real_help_in_the_first_reply_and_no_couples_therapy_after(s
     assert "1-800-799-7233" in therapy
 
 
+def test_a_long_story_is_answered_for_what_the_writer_does_in_the_middle_of_it(servers):
+    replies = User().says(
+        "me (31f) and my husband have been together nine years. his first wife left him for his best "
+        "friend and ever since he gets really quiet when i go out, asks who was there, looks at who "
+        "liked my photos. last spring he said my running club was full of guys so i quit it and now "
+        "i run alone, and honestly i dont go to my friend's on fridays anymore either. it hasn't helped"
+    )
+    assert pattern("giving_in")["insight"][0].split("{partner}")[0] in text_of(replies)
+
+
+def test_warning_signs_of_control_are_named_then_a_yes_to_fear_is_a_disclosure(servers):
+    from actions.content import resources
+
+    user = User()
+    warned = user.says("she makes me hand over my phone every night and won't let me see my friends")
+    assert "warning signs of control" in text_of(warned) and "1-800-799-7233" in text_of(warned)
+    assert "afraid of them" in text_of(warned) and payloads_of(warned)[-2:] == ["/affirm", "/deny"]
+    disclosed = text_of(user.says("yes"))
+    assert "911" in disclosed and "1-800-799-7233" in disclosed
+    therapy = text_of(user.says("should we try couples counselling?"))
+    couples = [r["name"] for r in resources()["resources"] if "couples" in r["kinds"]]
+    assert "1-800-799-7233" in therapy and not any(name in therapy for name in couples)
+
+
+def test_warning_signs_of_control_then_a_no_and_coaching_goes_on(servers):
+    user = User()
+    user.says("he won't let me see my sister and checks my phone every night")
+    assert "What do you usually do" in text_of(user.says("no it's fine"))
+    answer = text_of(user.says("i keep promising him i'm not cheating"))
+    assert pattern("reassuring")["insight"][0].split("{partner}")[0] in answer
+
+
 def test_four_practice_rounds_with_feedback_and_progress(servers):
     from actions.content import practice
 
