@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 import uuid
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -94,6 +97,15 @@ def domain() -> dict[str, Any]:
 @pytest.fixture()
 def dispatcher() -> CollectingDispatcher:
     return CollectingDispatcher()
+
+
+def load_script(name: str) -> ModuleType:
+    """A script of scripts/ as a module, for tests of its functions."""
+    spec = importlib.util.spec_from_file_location(name, PROJECT_DIR / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
 
 
 def make_tracker(

@@ -6,13 +6,12 @@ Needs `make train` first (`make test` does it). Figures print with `pytest -s`.
 from __future__ import annotations
 
 import asyncio
-import importlib.util
-import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
 import yaml
+from conftest import load_script
 from rasa.shared.nlu.training_data.loading import load_data
 
 from actions.store import PROJECT_DIR
@@ -31,11 +30,7 @@ MIN_REALISTIC_F1 = 0.80
 
 @pytest.fixture(scope="module")
 def evaluation():
-    spec = importlib.util.spec_from_file_location("evaluate", PROJECT_DIR / "scripts" / "evaluate.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["evaluate"] = module  # its dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+    return load_script("evaluate")
 
 
 @pytest.fixture(scope="module")

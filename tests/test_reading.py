@@ -7,7 +7,7 @@ from rasa.shared.nlu.training_data.loading import load_data
 
 from actions.store import PROJECT_DIR
 from components.pattern_cues import PatternCues
-from components.reading import IntentModel, read
+from components.reading import read, train
 from components.spacy_parse import PARTNER, WRITER, actor, sentences
 
 
@@ -15,12 +15,9 @@ from components.spacy_parse import PARTNER, WRITER, actor, sentences
 def reader(nlp):
     """Reads a text with a model trained on the project's training data, as the pipeline does."""
     examples = load_data(str(PROJECT_DIR / "data" / "nlu")).intent_examples
+    # The vectors are all the classifier takes from spaCy, so the docs need no parse.
     docs = [nlp.make_doc(example.get("text").lower()) for example in examples]
-    for doc in docs:  # the vectors are all the classifier takes from spaCy
-        doc.tensor = None
-    from components.reading import _vectors
-
-    model = IntentModel().fit([d.text for d in docs], _vectors(docs), [e.get("intent") for e in examples])
+    model = train(docs, [example.get("intent") for example in examples])
     cues = PatternCues(nlp.vocab)
     return lambda text: read(nlp(text.lower()), model, cues)
 
