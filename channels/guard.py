@@ -1,32 +1,58 @@
 """The checks every incoming message passes before Rasa reads it, whichever channel it came by.
 
-Empty, unreadable and over-long messages, and a sender flooding the coach, get a short, kind answer
-without troubling the model; a message Rasa could not answer at all (the action server down, its
+Over-long, empty and unreadable messages, and a sender or an address flooding the coach, get a short,
+kind answer without troubling the model (the length first, whatever the message); a `/intent` payload
+reaches Rasa as one only when it names an intent of the domain with well-formed entities, otherwise it
+is read as the text it is; a message Rasa could not answer at all (the action server down, its
 database unreachable) gets an apology with the crisis numbers, so nobody is met with silence.
 A conversation the person asked to delete is deleted once its last reply has gone.
+While a message is handled its text and sender are hidden from every log line (coach/logs.py).
 """
 
 from __future__ import annotations
 
+import contextvars
+import functools
+import json
 import logging
 import os
 import time
 import unicodedata
 from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+import yaml
 from rasa.core.channels.channel import OutputChannel, UserMessage
+from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
 
 from actions.content import input_wording, privacy
 from actions.privacy import DELETED
 from actions.safety import crisis_summary
+from coach.logs import hidden, who
 
 logger = logging.getLogger(__name__)
 
 MAX_CHARS = 10_000
-# A person types well under one message every two seconds; a script or a stuck key does not.
-RATE_LIMIT = os.environ.get("TRUST_COACH_RATE_LIMIT", "30/60")
+# Sanic refuses a larger request body before reading it (a message of MAX_CHARS emoji is 40 KB).
+MAX_BODY_BYTES = 64 * 1024
+DOMAIN_FILE = Path(__file__).resolve().parent.parent / "domain.yml"
+# The flood limits, "count/seconds" ("0/60" turns one off), from these variables or these defaults.
+LIMITS = {
+    # A person types well under one message every two seconds; a script or a stuck key does not.
+    "TRUST_COACH_RATE_LIMIT": "30/60",
+    # One address may be several people (a household, an office behind one router); a script
+    # rotating sender ids is one address.
+    "TRUST_COACH_ADDRESS_LIMIT": "120/60",
+    # New conversations from one address: a person starts a few, a script hundreds.
+    "TRUST_COACH_SESSION_LIMIT": "20/600",
+}
+# Proxies (nginx under `make cluster`) whose X-Real-IP header names the client; anyone else could forge it.
+TRUSTED_PROXIES = set(os.environ.get("TRUST_COACH_TRUSTED_PROXIES", "").replace(",", " ").split())
+# The address the message came from, set by the channel that received it.
+client_address: contextvars.ContextVar[str | None] = contextvars.ContextVar("client_address", default=None)
 # Control characters and the like: never meaningful in a chat message. Newlines and tabs stay.
 UNPRINTABLE = {"Cc", "Cf", "Cs", "Co", "Cn"}
 
@@ -42,14 +68,57 @@ def clean(text: str) -> str:
     ).strip()
 
 
+def address_of(peer: str | None, real_ip: str | None) -> str | None:
+    """The client's address: the peer's, or the one a trusted proxy says it forwarded for."""
+    if peer in TRUSTED_PROXIES and real_ip:
+        return real_ip.strip()
+    return peer
+
+
+def limit_request_size(server: Any) -> None:
+    """Sanic refuses a request body over MAX_BODY_BYTES from its headers, before reading it (413)."""
+    server.config.REQUEST_MAX_SIZE = min(server.config.REQUEST_MAX_SIZE, MAX_BODY_BYTES)
+
+
+@functools.cache
+def _domain() -> tuple[frozenset[str], frozenset[str]]:
+    domain = yaml.safe_load(DOMAIN_FILE.read_text())
+    names = lambda items: frozenset(next(iter(item)) if isinstance(item, dict) else item for item in items)  # noqa: E731
+    return names(domain.get("intents") or []), names(domain.get("entities") or [])
+
+
+def is_payload(text: str) -> bool:
+    """Whether a `/...` message is a button's payload: an intent of the domain with well-formed entities."""
+    match = YAMLStoryReader._regex_message_pattern().match(text)  # Rasa's own reading of `/intent{...}`
+    if not match or match.group("rest") or match.group("confidence"):
+        return False
+    intents, entities = _domain()
+    if match.group("name").strip() not in intents:
+        return False
+    if match.group("entities") is None:
+        return True
+    try:
+        values = json.loads(match.group("entities"))
+    except ValueError:
+        return False
+    return isinstance(values, dict) and all(
+        name in entities and isinstance(value, str) and len(value) <= 200 for name, value in values.items()
+    )
+
+
+def as_text(text: str) -> str:
+    """A message as Rasa will read it: a `/` that starts no payload is only punctuation."""
+    if len(text) > MAX_CHARS or not text.startswith("/") or is_payload(text):
+        return text
+    return text.lstrip("/").strip()
+
+
 def problem_with(original: str, text: str) -> str | None:
     """Which of input.yml's answers this message needs instead of the model, if any."""
-    if text.startswith("/"):  # a button's payload
-        return None
-    if not text:
-        return "unreadable" if original.strip() else "empty"
     if len(text) > MAX_CHARS:
         return "too_long"
+    if not text:
+        return "unreadable" if original.strip() else "empty"
     replaced = text.count("\ufffd")  # what undecodable bytes become
     if replaced and replaced * 4 >= len(text):
         return "unreadable"
@@ -64,9 +133,10 @@ def answer(problem: str) -> str:
 
 
 class RateLimit:
-    """At most `count` messages from one sender in any `seconds`; it remembers the latest senders only."""
+    """At most `count` messages under one key (a sender, an address) in any `seconds`; it remembers the
+    latest keys only."""
 
-    def __init__(self, spec: str = RATE_LIMIT, senders: int = 10_000) -> None:
+    def __init__(self, spec: str, senders: int = 10_000) -> None:
         count, _, seconds = spec.partition("/")
         self.count, self.seconds, self.senders = int(count), float(seconds or 60), senders
         self._recent: OrderedDict[str, deque[float]] = OrderedDict()
@@ -87,14 +157,39 @@ class RateLimit:
         return True
 
 
-def rate_limit() -> RateLimit:
-    """The flood limit: shared through Redis when the replicas have one (make cluster, deploy/),
+def rate_limit(spec: str) -> RateLimit:
+    """A flood limit: shared through Redis when the replicas have one (make cluster, deploy/),
     otherwise this server's own."""
     if os.environ.get("TRUST_COACH_REDIS_HOST"):
         from cluster.rate_limit import RedisRateLimit
 
-        return RedisRateLimit.from_environment()
-    return RateLimit()
+        return RedisRateLimit.from_environment(spec)
+    return RateLimit(spec)
+
+
+@dataclass
+class Limits:
+    """The flood limits, one set for every channel: per sender, per address, and on new conversations."""
+
+    sender: RateLimit
+    address: RateLimit
+    sessions: RateLimit
+
+    def allow_message(self, sender: str, address: str | None) -> bool:
+        # Keys are hashes: the limit's memory (or Redis) never holds a conversation's id.
+        return self.sender.allows(f"sender:{who(sender)}") and (
+            address is None or self.address.allows(f"address:{who(address)}")
+        )
+
+    def allow_new_session(self, address: str | None) -> bool:
+        return address is None or self.sessions.allows(f"session:{who(address)}")
+
+
+@functools.cache
+def limits() -> Limits:
+    """The limits of this process, which its REST and socket.io channels share."""
+    spec = {name: os.environ.get(name) or default for name, default in LIMITS.items()}
+    return Limits(*(rate_limit(spec[name]) for name in LIMITS))
 
 
 def _count_replies(output: OutputChannel) -> dict[str, Any]:
@@ -112,32 +207,48 @@ def _count_replies(output: OutputChannel) -> dict[str, Any]:
     return seen
 
 
-def guarded(on_new_message: MessageHandler, forget: Forget, limit: RateLimit) -> MessageHandler:
-    """`on_new_message` with the checks above around it."""
+def guarded(on_new_message: MessageHandler, forget: Forget, flood: Limits,
+            after_reply: Forget | None = None) -> MessageHandler:
+    """`on_new_message` with the checks above around it; `after_reply(sender)` runs once a message
+    has been answered (channels/retention.py removes a practice answer there)."""
 
     async def handle(message: UserMessage) -> None:
         output, sender = message.output_channel, message.sender_id
         original = message.text if isinstance(message.text, str) else ""
-        text = clean(original)
-        problem = problem_with(original, text) or (None if limit.allows(sender) else "flood")
-        if problem:
-            logger.info("Answered a message from %s without the model: %s.", sender, problem)
-            await output.send_text_message(sender, answer(problem))
-            return
-        message.text = text
-        seen = _count_replies(output)
-        try:
-            await on_new_message(message)
-        except Exception:  # the person must still get an answer; the log gets the cause, not their words
-            logger.exception("Handling a message from %s failed.", sender)
-        if not seen["replies"]:
-            logger.warning("No reply for a message from %s: answered with the trouble message.", sender)
-            await output.send_text_message(sender, answer("trouble"))
-        if seen["delete"]:
-            try:
-                await forget(sender)
-            except Exception:  # they were told it is deleted: they must hear that it is not
-                logger.exception("Deleting the conversation of %s failed.", sender)
-                await output.send_text_message(sender, privacy()["failed"])
+        text = as_text(clean(original))
+        with hidden(original, text, sender=sender):
+            problem = problem_with(original, text) or (
+                None if flood.allow_message(sender, client_address.get()) else "flood"
+            )
+            if problem:
+                logger.info("Answered a message from %s without the model: %s.", who(sender), problem)
+                await output.send_text_message(sender, answer(problem))
+                return
+            message.text = text
+            await _answer(message, on_new_message, forget, after_reply)
 
     return handle
+
+
+async def _answer(message: UserMessage, on_new_message: MessageHandler, forget: Forget,
+                  after_reply: Forget | None) -> None:
+    output, sender = message.output_channel, message.sender_id
+    seen = _count_replies(output)
+    try:
+        await on_new_message(message)
+    except Exception:  # the person must still get an answer; the log gets the cause, not their words
+        logger.exception("Handling a message from %s failed.", who(sender))
+    if not seen["replies"]:
+        logger.warning("No reply for a message from %s: answered with the trouble message.", who(sender))
+        await output.send_text_message(sender, answer("trouble"))
+    if seen["delete"]:
+        try:
+            await forget(sender)
+        except Exception:  # they were told it is deleted: they must hear that it is not
+            logger.exception("Deleting the conversation of %s failed.", who(sender))
+            await output.send_text_message(sender, privacy()["failed"])
+    elif after_reply is not None:
+        try:
+            await after_reply(sender)
+        except Exception:  # the answer has gone; what is kept is put right on the next turn
+            logger.exception("Tidying the stored conversation of %s failed.", who(sender))

@@ -9,14 +9,23 @@ Fixes to Rasa 3.6's `SocketIOInput`:
 - A conversation starts (and its greeting is said) when the browser asks for its session, not
   after the person's first message; a returning browser gets the conversation so far.
 
+Security, which Rasa's channel leaves out:
+- a conversation is reached with its token, not its id alone (channels/sessions.py): the server issues
+  each new browser an id and a token, sent in `session_confirm` as `{"session_id", "token"}` (Rasa
+  clients read the id from either form); a `session_request` with an id and the token signed for it
+  resumes that conversation, anything else starts a new one. The socket is bound to its conversation
+  then: messages, replies and `forget_conversation` go to that one, whatever the data names;
+- a socket must come from an allowed web origin (TRUST_COACH_ORIGINS, space- or comma-separated);
+  one with no Origin header at all is refused too;
+- new conversations count against a limit per address (channels/guard.py), as messages do;
+- data of the wrong shape gets a friendly answer and an acknowledgement, never silence.
+
 Additions, as socket.io events beside Rasa's protocol, so any Rasa socket.io client still works:
 - each user message may carry a `message_id`; one already in the conversation is not handled
   again, so a widget that resends after a lost connection never says anything twice;
 - `forget_conversation` deletes the conversation and the coach's records (channels/privacy.py).
 
 Every message passes the coach's checks first (channels/guard.py), as on the REST channel.
-
-Only the origins in TRUST_COACH_ORIGINS (space- or comma-separated) may connect.
 """
 
 from __future__ import annotations
@@ -24,7 +33,6 @@ from __future__ import annotations
 import inspect
 import logging
 import os
-import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -34,8 +42,12 @@ from rasa.shared.core.events import BotUttered, Restarted, UserUttered
 from sanic import Blueprint, Sanic
 from socketio import AsyncServer
 
-from channels.guard import guarded, rate_limit
+from actions.content import input_wording
+from channels.guard import MAX_BODY_BYTES, address_of, client_address, guarded, limit_request_size, limits
 from channels.privacy import CannotForget, forget_conversation
+from channels.retention import drop_practice_answer
+from channels.sessions import is_valid, new_session
+from coach.logs import hidden, who
 
 logger = logging.getLogger(__name__)
 
@@ -117,14 +129,39 @@ class TrustCoachSocketIO(SocketIOInput):
         # Rasa leaves origin checks off; python-engineio refuses other origins once it has a list.
         # Its CORS headers stay off: `rasa run --cors` (Sanic-CORS) already sends them, and a
         # browser rejects a response that has them twice.
-        sio.eio.cors_allowed_origins = allowed_origins()
+        origins = allowed_origins()
+        sio.eio.cors_allowed_origins = origins
         sio.eio._cors_headers = lambda environ: []
+        sio.eio.max_http_buffer_size = MAX_BODY_BYTES
         namespace = self.namespace
         self.server: Sanic | None = None
+        flood = limits()
 
         @socketio_webhook.listener("before_server_start")
         async def remember_server(server: Sanic, _: Any) -> None:
             self.server = server  # the agent, and so the tracker store, hangs off it
+            limit_request_size(server)
+
+        def address(sid: str) -> str | None:
+            request = sio.get_environ(sid, namespace=namespace).get("sanic.request")
+            return address_of(request.ip, request.headers.get("x-real-ip")) if request else None
+
+        async def say_to(sid: str, wording: str) -> None:
+            reply = {"text": input_wording()[wording]}
+            await sio.emit(self.bot_message_evt, reply, room=sid, namespace=namespace)
+
+        async def bound_session(sid: str) -> str | None:
+            """The conversation this socket was given or resumed, if any."""
+            if not self.session_persistence:
+                return sid
+            return (await sio.get_session(sid, namespace=namespace)).get("session_id")
+
+        async def connect(sid: str, environ: dict, auth: Any = None) -> bool:
+            # A browser always sends its page's origin; no Origin at all is a script, not the widget.
+            if environ.get("HTTP_ORIGIN", "").rstrip("/") not in origins:
+                logger.warning("Refused a socket.io connection from an origin not allowed.")
+                return False
+            return True
 
         def ready_agent() -> Any:
             agent = getattr(self.server.ctx, "agent", None) if self.server else None
@@ -135,59 +172,83 @@ class TrustCoachSocketIO(SocketIOInput):
             if ready_agent() is not None:
                 await forget_conversation(ready_agent(), sender_id)
 
-        checked = guarded(on_new_message, forget_after_reply, rate_limit())
+        async def tidy_after_reply(sender_id: str) -> None:
+            if ready_agent() is not None:
+                await drop_practice_answer(ready_agent(), sender_id)
 
-        async def session_request(sid: str, data: dict | None) -> None:
-            data = data or {}
-            session_id = data.get("session_id") or uuid.uuid4().hex
-            if self.session_persistence:
-                await _maybe_await(sio.enter_room(sid, session_id, namespace=namespace))
-            await sio.emit("session_confirm", session_id, room=sid, namespace=namespace)
-            agent = ready_agent()
-            if self.session_persistence and agent is not None:
-                await self._open_session(agent, sid, session_id)
-            else:
-                # Nothing to replay, but the widget waits for this before it sends anything.
-                await sio.emit(HISTORY_EVENT, [], room=sid, namespace=namespace)
+        checked = guarded(on_new_message, forget_after_reply, flood, tidy_after_reply)
 
-        async def handle_message(sid: str, data: dict) -> dict[str, Any]:
-            sender_id = data.get("session_id") if self.session_persistence else sid
+        async def session_request(sid: str, data: Any = None, *_: Any) -> None:
+            data = data if isinstance(data, dict) else {}
+            session_id, token = data.get("session_id"), data.get("token")
+            where = address(sid)
+            if not is_valid(session_id, token):
+                if not flood.allow_new_session(where):
+                    logger.info("Refused a new conversation: too many from one address.")
+                    await sio.emit(HISTORY_EVENT, [], room=sid, namespace=namespace)
+                    await say_to(sid, "too_many_conversations")
+                    return
+                session_id, token = new_session()
+            with hidden(sender=session_id):
+                await sio.save_session(sid, {"session_id": session_id}, namespace=namespace)
+                if self.session_persistence:
+                    await _maybe_await(sio.enter_room(sid, session_id, namespace=namespace))
+                await sio.emit("session_confirm", {"session_id": session_id, "token": token},
+                               room=sid, namespace=namespace)
+                agent = ready_agent()
+                if self.session_persistence and agent is not None:
+                    await self._open_session(agent, sid, session_id)
+                else:
+                    # Nothing to replay, but the widget waits for this before it sends anything.
+                    await sio.emit(HISTORY_EVENT, [], room=sid, namespace=namespace)
+
+        async def handle_message(sid: str, data: Any = None, *_: Any) -> dict[str, Any]:
+            sender_id = await bound_session(sid)
             if not sender_id:
-                logger.warning("A message without a session_id was ignored (session persistence is on).")
-                return {"handled": False}
+                return {"handled": False, "error": "Send session_request first: no conversation is open."}
+            text = data.get("message") if isinstance(data, dict) else None
+            if not isinstance(text, str):
+                await say_to(sid, "not_text")
+                return {"handled": False, "error": 'A message is an object with a text "message".'}
             agent = ready_agent()
             message_id = data.get("message_id")
+            message_id = message_id if isinstance(message_id, str) and len(message_id) <= 64 else None
+            metadata = data.get(self.metadata_key)
             message = UserMessage(
-                data.get("message", ""),
+                text,
                 TrustCoachSocketIOOutput(sio, self.bot_message_evt),
                 sender_id,
                 input_channel=self.name(),
-                metadata=data.get(self.metadata_key) or {},
+                metadata=metadata if isinstance(metadata, dict) else {},
                 message_id=message_id,
             )
+            client_address.set(address(sid))  # this event's own task: it reaches no other message
             if message_id and agent is not None:
                 # The browser resends what it has no acknowledgement for; the first copy may have
                 # been handled. (Checked under the conversation's lock, which handling a message
                 # holds too, so a copy still being handled is seen once it is done.)
-                async with agent.lock_store.lock(sender_id):
-                    if await self._already_handled(agent, sender_id, message_id):
-                        return {"handled": True}
+                with hidden(sender=sender_id):
+                    async with agent.lock_store.lock(sender_id):
+                        if await self._already_handled(agent, sender_id, message_id):
+                            return {"handled": True}
             await checked(message)
             return {"handled": True}
 
-        async def forget(sid: str, data: dict | None) -> dict[str, Any]:
-            session_id = (data or {}).get("session_id")
+        async def forget(sid: str, data: Any = None, *_: Any) -> dict[str, Any]:
+            session_id = await bound_session(sid)
             agent = ready_agent()
             if not session_id or agent is None:
                 return {"forgotten": False}
-            try:
-                await forget_conversation(agent, session_id)
-            except CannotForget:
-                logger.exception("Could not forget a conversation.")
-                return {"forgotten": False}
+            with hidden(sender=session_id):
+                try:
+                    await forget_conversation(agent, session_id)
+                except CannotForget:
+                    logger.exception("Could not forget the conversation %s.", who(session_id))
+                    return {"forgotten": False}
             return {"forgotten": True}
 
         # Registering an event again replaces Rasa's handler for it.
+        sio.on("connect", handler=connect, namespace=namespace)
         sio.on("session_request", handler=session_request, namespace=namespace)
         sio.on(self.user_message_evt, handler=handle_message, namespace=namespace)
         sio.on(FORGET_EVENT, handler=forget, namespace=namespace)

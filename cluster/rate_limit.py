@@ -17,7 +17,7 @@ import uuid
 
 import redis
 
-from channels.guard import RATE_LIMIT, RateLimit
+from channels.guard import RateLimit
 
 logger = logging.getLogger(__name__)
 
@@ -34,14 +34,14 @@ return 1
 class RedisRateLimit(RateLimit):
     """RateLimit's rule (at most `count` messages from one sender in any `seconds`), for all replicas."""
 
-    def __init__(self, connection: redis.Redis, key_prefix: str, spec: str = RATE_LIMIT) -> None:
+    def __init__(self, connection: redis.Redis, key_prefix: str, spec: str) -> None:
         super().__init__(spec)
         self.key_prefix = key_prefix
         self._allow = connection.register_script(ALLOW)
 
     @classmethod
-    def from_environment(cls) -> RedisRateLimit:
-        """The Redis of deploy/endpoints.production.yml's lock store (TRUST_COACH_REDIS_*)."""
+    def from_environment(cls, spec: str) -> RedisRateLimit:
+        """This limit in the Redis of deploy/endpoints.production.yml's lock store (TRUST_COACH_REDIS_*)."""
         connection = redis.Redis(
             host=os.environ["TRUST_COACH_REDIS_HOST"],
             port=int(os.environ.get("TRUST_COACH_REDIS_PORT") or 6379),
@@ -49,13 +49,13 @@ class RedisRateLimit(RateLimit):
             password=os.environ.get("TRUST_COACH_REDIS_PASSWORD") or None,
             socket_timeout=1, socket_connect_timeout=1,
         )
-        return cls(connection, os.environ.get("TRUST_COACH_REDIS_KEY_PREFIX") or "trustcoach")
+        return cls(connection, os.environ.get("TRUST_COACH_REDIS_KEY_PREFIX") or "trustcoach", spec)
 
-    def allows(self, sender: str, now: float | None = None) -> bool:
+    def allows(self, key: str, now: float | None = None) -> bool:
         if self.count <= 0:
             return True
         now = time.time() if now is None else now  # one clock for every replica
-        key = f"{self.key_prefix}:rate:{sender}"
+        key = f"{self.key_prefix}:rate:{key}"
         try:
             member = f"{now}:{uuid.uuid4().hex}"  # two messages in the same instant are two messages
             return bool(self._allow(keys=[key], args=[now, self.seconds, self.count, member]))

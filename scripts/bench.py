@@ -20,6 +20,7 @@ import hashlib
 import json
 import math
 import os
+import secrets
 import statistics
 import subprocess
 import sys
@@ -340,15 +341,17 @@ class Stack:
 def server_env(**variables: str) -> dict[str, str]:
     """The environment both bots' servers run in: as `make run` (scripts/run.sh) sets it."""
     return {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "OPENBLAS_NUM_THREADS": "1",
-            # Simulated users type as fast as the coach answers: a per-sender flood limit is for
-            # people. With it on, the long conversation's later turns were answered "slow down".
-            "TRUST_COACH_RATE_LIMIT": "0/60", **variables}
+            # Simulated users type as fast as the coach answers, all from this one address: the flood
+            # limits are for people. With them on, the long conversation's later turns were answered
+            # "slow down".
+            "TRUST_COACH_RATE_LIMIT": "0/60", "TRUST_COACH_ADDRESS_LIMIT": "0/60",
+            "TRUST_COACH_SESSION_LIMIT": "0/60", **variables}
 
 
 def our_stack(folder: Path) -> Stack:
     """Trust Coach as `make run` starts it: Rasa and the action server, SQLite for both stores."""
     env = server_env(TRUST_COACH_DB_URL=f"sqlite:///{folder / 'coach.db'}")
-    env.pop("TRUST_COACH_ACTION_TOKEN", None)  # as `make run`: no token, on this machine only
+    env["TRUST_COACH_ACTION_TOKEN"] = secrets.token_urlsafe(32)  # as `make run`: a token of its own
     commands = {
         "action server": [str(BIN / "python"), "-m", "actions.server", "--port", str(ACTIONS_PORT)],
         "rasa (Trust Coach)": rasa_command(MODEL, sqlite_endpoints(folder, ACTIONS_PORT), OURS_PORT),

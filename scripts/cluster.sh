@@ -28,12 +28,21 @@ export TRUST_COACH_REDIS_DB=${TRUST_COACH_REDIS_DB:-1}
 export TRUST_COACH_REDIS_PASSWORD=${TRUST_COACH_REDIS_PASSWORD:-}
 export TRUST_COACH_REDIS_KEY_PREFIX=${TRUST_COACH_REDIS_KEY_PREFIX:-trustcoach}
 export TRUST_COACH_ACTION_URL=http://127.0.0.1:$CLUSTER_PORT/action-server/webhook
-# The coach's own database (actions/store.py).
-export TRUST_COACH_DB_URL=${TRUST_COACH_DB_URL:-postgresql://postgres@127.0.0.1:5432/trust_coach}
+# The coach's own database (actions/store.py), given to the action servers only, as in production:
+# a replica deletes a person's records through them (channels/privacy.py), never by itself.
+COACH_DB_URL=${TRUST_COACH_DB_URL:-postgresql://postgres@127.0.0.1:5432/trust_coach}
+unset TRUST_COACH_DB_URL
 # A fresh token each run unless one is given: only these replicas hold it.
 TRUST_COACH_ACTION_TOKEN=${TRUST_COACH_ACTION_TOKEN:-$("$BIN/python" -c 'import secrets; print(secrets.token_urlsafe(32))')}
 export TRUST_COACH_ACTION_TOKEN
-export TRUST_COACH_ACTION_HOST=127.0.0.1  # on one machine, nothing but nginx needs to reach them
+# The REST channel is for the operator's own services in production (channels/rest.py): a token too.
+TRUST_COACH_REST_TOKEN=${TRUST_COACH_REST_TOKEN:-$("$BIN/python" -c 'import secrets; print(secrets.token_urlsafe(32))')}
+export TRUST_COACH_REST_TOKEN
+# nginx, on this machine, says in X-Real-IP whom it forwards for: the flood limits count that address.
+export TRUST_COACH_TRUSTED_PROXIES=${TRUST_COACH_TRUSTED_PROXIES:-127.0.0.1}
+# nginx is the one way in, on this machine only unless TRUST_COACH_HOST opens it; the replicas and
+# the action servers listen on loopback whatever it says, since only nginx needs to reach them.
+PUBLIC_HOST=${TRUST_COACH_HOST:-127.0.0.1}
 export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-2}
 
 for port in "$CLUSTER_PORT" "${RASA_PORTS[@]}" "${ACTION_PORTS[@]}"; do
@@ -47,11 +56,11 @@ done
 mkdir -p "$RUN_DIR/nginx-tmp"
 rm -f "$RUN_DIR"/*.pid "$RUN_DIR/stopping"
 
-"$BIN/python" scripts/prepare_cluster.py databases
+TRUST_COACH_DB_URL=$COACH_DB_URL "$BIN/python" scripts/prepare_cluster.py databases
 rasa_addresses=() action_addresses=()
 for port in "${RASA_PORTS[@]}"; do rasa_addresses+=("127.0.0.1:$port"); done
 for port in "${ACTION_PORTS[@]}"; do action_addresses+=("127.0.0.1:$port"); done
-"$BIN/python" scripts/prepare_cluster.py nginx --listen "127.0.0.1:$CLUSTER_PORT" --run-dir "$RUN_DIR" \
+"$BIN/python" scripts/prepare_cluster.py nginx --listen "$PUBLIC_HOST:$CLUSTER_PORT" --run-dir "$RUN_DIR" \
     --rasa "${rasa_addresses[@]}" --actions "${action_addresses[@]}" --action-clients 127.0.0.1 \
     >"$RUN_DIR/nginx.conf"
 
@@ -97,12 +106,13 @@ trap stop EXIT
 trap 'exit 130' INT TERM
 
 for i in "${!ACTION_PORTS[@]}"; do
-    supervise "actions-$((i + 1))" "$BIN/python" -m actions.server --port "${ACTION_PORTS[$i]}" &
+    supervise "actions-$((i + 1))" env TRUST_COACH_DB_URL="$COACH_DB_URL" TRUST_COACH_HOST=127.0.0.1 \
+        "$BIN/python" -m actions.server --port "${ACTION_PORTS[$i]}" &
     supervisors+=($!)
 done
 for i in "${!RASA_PORTS[@]}"; do
     supervise "rasa-$((i + 1))" "$BIN/rasa" run --model "$MODEL" --endpoints deploy/endpoints.production.yml \
-        --credentials credentials.yml --port "${RASA_PORTS[$i]}" &
+        --credentials credentials.yml --interface 127.0.0.1 --port "${RASA_PORTS[$i]}" &
     supervisors+=($!)
 done
 /usr/sbin/nginx -p "$RUN_DIR" -c "$RUN_DIR/nginx.conf" -e "$RUN_DIR/nginx-error.log" -g 'daemon off;' &
@@ -124,11 +134,11 @@ done
 
 cat <<BANNER
 
-  Trust Coach cluster is running at http://127.0.0.1:$CLUSTER_PORT
+  Trust Coach cluster is running at http://$PUBLIC_HOST:$CLUSTER_PORT
     REST:       curl -s -XPOST http://127.0.0.1:$CLUSTER_PORT/webhooks/rest/webhook \\
-                  -d '{"sender": "me", "message": "hi"}'
+                  -H "Authorization: Bearer $TRUST_COACH_REST_TOKEN" -d '{"sender": "me", "message": "hi"}'
     Replicas:   ${RASA_PORTS[*]} (Rasa)   ${ACTION_PORTS[*]} (actions, token required)
-    Data:       tracker store $TRUST_COACH_TRACKER_DB_NAME, coach ${TRUST_COACH_DB_URL##*/} (PostgreSQL);
+    Data:       tracker store $TRUST_COACH_TRACKER_DB_NAME, coach ${COACH_DB_URL##*/} (PostgreSQL);
                 lock store Redis db $TRUST_COACH_REDIS_DB
   Press Ctrl-C to stop everything.
 

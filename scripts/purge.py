@@ -23,6 +23,8 @@ def main() -> None:
     arguments = parser.parse_args()
     if arguments.days < 0:
         parser.error("DAYS must be zero or more")
+    # Purging reads only the tracker store; Rasa insists that every ${VARIABLE} of the file is set.
+    os.environ.setdefault("TRUST_COACH_ACTION_TOKEN", "")
     tracker_store = TrackerStore.create(read_endpoint_config(arguments.endpoints, "tracker_store"))
     senders = purge_older_than(tracker_store, open_store(), arguments.days)
     print(f"Deleted {len(senders)} conversation(s) idle for more than {arguments.days:g} days.")

@@ -9,7 +9,19 @@ MODEL=models/trust-coach.tar.gz
 DEMO_PORT="${TRUST_COACH_DEMO_PORT:-8080}"
 # The web pages allowed to embed the chat (space-separated origins); the demo page by default.
 export TRUST_COACH_ORIGINS="${TRUST_COACH_ORIGINS:-http://localhost:$DEMO_PORT http://127.0.0.1:$DEMO_PORT}"
+# This machine only, unless TRUST_COACH_HOST (e.g. 0.0.0.0) deliberately opens all three servers.
+export TRUST_COACH_HOST="${TRUST_COACH_HOST:-127.0.0.1}"
 mkdir -p var
+# Every call from Rasa to the action server carries this token (endpoints.yml, actions/server.py).
+# Unless one is given, one is made once and kept in var/, readable by this user only.
+if [ -z "${TRUST_COACH_ACTION_TOKEN:-}" ]; then
+    if [ ! -s var/action_token ]; then
+        (umask 077 && "$BIN/python" -c 'import secrets; print(secrets.token_urlsafe(32))' >var/action_token)
+    fi
+    chmod 600 var/action_token
+    TRUST_COACH_ACTION_TOKEN=$(cat var/action_token)
+fi
+export TRUST_COACH_ACTION_TOKEN
 # One BLAS thread per server: numpy's OpenBLAS otherwise keeps a second thread spinning between the
 # small matrix products of each message, a core's worth of CPU for nothing (measured: Rasa's CPU per
 # turn under `make bench` fell from 85 to 50 ms with the same throughput).
@@ -24,7 +36,8 @@ done
 
 "$BIN/python" -m actions.server --port 5055 &
 actions=$!
-"$BIN/python" scripts/serve_demo.py --port "$DEMO_PORT" --rasa-url http://localhost:5005 &
+"$BIN/python" scripts/serve_demo.py --host "$TRUST_COACH_HOST" --port "$DEMO_PORT" \
+    --rasa-url http://localhost:5005 &
 demo=$!
 
 # Tell the person where to talk to the assistant once Rasa answers.
@@ -50,5 +63,5 @@ banner=$!
 trap 'kill "$actions" "$demo" "$banner" 2>/dev/null || true; wait' EXIT
 
 # shellcheck disable=SC2086 # one origin per word
-"$BIN/rasa" run --model "$MODEL" --endpoints endpoints.yml --credentials credentials.yml --port 5005 \
-    --cors $TRUST_COACH_ORIGINS
+"$BIN/rasa" run --model "$MODEL" --endpoints endpoints.yml --credentials credentials.yml \
+    --interface "$TRUST_COACH_HOST" --port 5005 --cors $TRUST_COACH_ORIGINS

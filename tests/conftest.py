@@ -15,7 +15,7 @@ import yaml
 from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
-from servers import REDIS_DB, Servers
+from servers import REDIS_DB, Cluster, Servers, running_cluster
 from sqlalchemy import create_engine, text
 
 from actions import store
@@ -75,6 +75,13 @@ def servers(tmp_path_factory) -> Servers:
         yield running
     finally:
         running.stop()
+
+
+@pytest.fixture(scope="session")
+def cluster(tmp_path_factory) -> Cluster:
+    """`make cluster` on test ports, shared by the cluster and security tests (it takes minutes to start)."""
+    with running_cluster(tmp_path_factory.mktemp("cluster")) as running:
+        yield running
 
 
 @pytest.fixture(scope="session")

@@ -1,9 +1,10 @@
 """The production topology (`make cluster`): conversations whose turns move between Rasa replicas.
 
 The cluster runs as `make cluster` starts it (scripts/cluster.sh), on test ports, with throwaway
-PostgreSQL databases and a Redis key prefix of its own, so a running cluster is not disturbed. What a
-user would notice is checked over HTTP; that no turn was lost or handled twice is checked in the
-tracker store, which is what every replica reads the conversation from.
+PostgreSQL databases and a Redis key prefix of its own, so a running cluster is not disturbed
+(`running_cluster` in tests/servers.py). What a user would notice is checked over HTTP; that no
+turn was lost or handled twice is checked in the tracker store, which is what every replica reads
+the conversation from.
 """
 
 from __future__ import annotations
@@ -11,124 +12,21 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
 import time
 import urllib.error
 import urllib.request
-import uuid
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
-from servers import REDIS_DB, User, payloads_of, text_of, wait_for
-from sqlalchemy import create_engine, text
+from servers import CLUSTER_FLOOD_LIMIT, Cluster, User, payloads_of, text_of
 
 from actions.content import input_wording, pattern, step, step_names
-from actions.store import PROJECT_DIR
 
 pytestmark = pytest.mark.model
-
-POSTGRES = "postgresql://postgres@127.0.0.1:5432"
-PUBLIC_PORT = int(os.environ.get("TRUST_COACH_TEST_CLUSTER_PORT", "8305"))
-REPLICA_PORTS = os.environ.get("TRUST_COACH_TEST_REPLICA_PORTS", "5305 5306").split()
-ACTION_PORTS = os.environ.get("TRUST_COACH_TEST_CLUSTER_ACTION_PORTS", "5355 5356").split()
-
-FLOOD_LIMIT = 12  # messages a minute from one sender, above any conversation here
 
 # A scripted conversation: greeting, then getting angry, two more steps, then practice.
 ANGRY = "when she accuses me of cheating i lose my temper and yell at her"
 CONVERSATION = ["hi", ANGRY, "another step", "what else can i try", "i want to practise"]
-
-
-@dataclass
-class Cluster:
-    public: str  # nginx, the address people use
-    replicas: list[str]  # each Rasa replica directly
-    run_dir: Path
-    tracker_db: str
-
-    def pid(self, name: str) -> int | None:
-        try:
-            return int((self.run_dir / f"{name}.pid").read_text())
-        except (FileNotFoundError, ValueError):
-            return None
-
-    def stored_turns(self, sender: str) -> list[tuple[str, list[str]]]:
-        """The conversation as the tracker store holds it: each user message with the bot's replies."""
-        engine = create_engine(self.tracker_db, future=True)
-        try:
-            with engine.connect() as connection:
-                rows = connection.execute(
-                    text("SELECT type_name, data FROM events WHERE sender_id = :sender ORDER BY id"),
-                    {"sender": sender},
-                ).all()
-        finally:
-            engine.dispose()
-        turns: list[tuple[str, list[str]]] = []
-        # What the session start says comes before the first message, and is sent in answer to it.
-        opening: list[str] = []
-        for type_name, data in rows:
-            event = json.loads(data)
-            if type_name == "user":
-                turns.append((event["text"], opening if not turns else []))
-            elif type_name == "bot":
-                (turns[-1][1] if turns else opening).append(event.get("text") or "")
-        return turns
-
-
-def run_sql(statement: str) -> None:
-    admin = create_engine(f"{POSTGRES}/postgres", isolation_level="AUTOCOMMIT", future=True)
-    with admin.connect() as connection:
-        connection.execute(text(statement))
-    admin.dispose()
-
-
-@pytest.fixture(scope="module")
-def cluster(tmp_path_factory):
-    """`make cluster` on test ports: two Rasa replicas, two action servers, nginx in front."""
-    run_dir = tmp_path_factory.mktemp("cluster")
-    suffix = uuid.uuid4().hex[:8]
-    tracker_name, coach_name = f"tracker_test_{suffix}", f"coach_test_{suffix}"
-    env = {
-        **os.environ,
-        "TRUST_COACH_CLUSTER_DIR": str(run_dir),
-        "TRUST_COACH_CLUSTER_PORT": str(PUBLIC_PORT),
-        "TRUST_COACH_RASA_PORTS": " ".join(REPLICA_PORTS),
-        "TRUST_COACH_ACTION_PORTS": " ".join(ACTION_PORTS),
-        "TRUST_COACH_TRACKER_DB_NAME": tracker_name,
-        "TRUST_COACH_DB_URL": f"{POSTGRES}/{coach_name}",
-        "TRUST_COACH_REDIS_DB": str(REDIS_DB),
-        "TRUST_COACH_REDIS_KEY_PREFIX": f"trustcoachtest{suffix}",
-        # Lower than the default 30 a minute, so that the flood test sends fewer messages.
-        "TRUST_COACH_RATE_LIMIT": f"{FLOOD_LIMIT}/60",
-    }
-    env.pop("TRUST_COACH_ACTION_TOKEN", None)  # the script makes one, as it does for a person
-    log = open(run_dir / "cluster.log", "w")
-    # A session of its own, so that stopping it is Ctrl-C for the whole group, as for a person.
-    process = subprocess.Popen(
-        ["bash", "scripts/cluster.sh"], cwd=PROJECT_DIR, env=env,
-        stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    public = f"http://127.0.0.1:{PUBLIC_PORT}"
-    replicas = [f"http://127.0.0.1:{port}" for port in REPLICA_PORTS]
-    try:
-        for url in [*replicas, public]:
-            wait_for(f"{url}/", process, seconds=600)
-        yield Cluster(public, replicas, run_dir, f"{POSTGRES}/{tracker_name}")
-    finally:
-        os.killpg(process.pid, signal.SIGINT)
-        try:
-            process.wait(timeout=90)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-        log.close()
-        print((run_dir / "cluster.log").read_text()[-2000:])
-        for name in sorted(run_dir.glob("*.log")):
-            print(f"--- {name.name}\n{name.read_text()[-1500:]}")
-        for name in (tracker_name, coach_name):
-            run_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def steps_in(said: str) -> set[str]:
@@ -168,7 +66,7 @@ def test_concurrent_conversations_moving_between_replicas_lose_no_turn(cluster):
     first, second = cluster.replicas
     # Most users alternate between the replicas turn by turn; some go through nginx half the time.
     routes = [[first, second], [second, first]] * 3 + [[cluster.public, first], [second, cluster.public]]
-    users = [User() for _ in routes]
+    users = [cluster.user() for _ in routes]
     with ThreadPoolExecutor(len(users)) as pool:
         conversations = list(pool.map(converse, users, routes))
     for user, replies in zip(users, conversations, strict=True):
@@ -178,7 +76,7 @@ def test_concurrent_conversations_moving_between_replicas_lose_no_turn(cluster):
 
 def test_two_messages_at_once_on_two_replicas_are_answered_one_after_the_other(cluster):
     first, second = cluster.replicas
-    user = User()
+    user = cluster.user()
     user.says("hi", via=first)
     offered = steps_in(text_of(user.says(ANGRY, via=second)))
     together = ["another step", "what else can i try"]
@@ -196,7 +94,7 @@ def test_two_messages_at_once_on_two_replicas_are_answered_one_after_the_other(c
 
 def test_a_replica_killed_mid_conversation_the_conversation_carries_on(cluster):
     first, second = cluster.replicas
-    user = User()
+    user = cluster.user()
     replies = [user.says("hi", via=second), user.says(ANGRY, via=first)]
 
     killed = cluster.pid("rasa-2")
@@ -226,7 +124,7 @@ def answers(url: str) -> bool:
 
 def test_the_action_servers_refuse_anyone_without_the_token(cluster):
     call = json.dumps({"next_action": "action_next_step", "tracker": {"sender_id": "x"}}).encode()
-    addresses = [f"http://127.0.0.1:{port}/webhook" for port in ACTION_PORTS]
+    addresses = [f"{server}/webhook" for server in cluster.action_servers]
     for url in [*addresses, f"{cluster.public}/action-server/webhook"]:
         request = urllib.request.Request(url, call, {"Content-Type": "application/json"})
         with pytest.raises(urllib.error.HTTPError) as refused:
@@ -236,9 +134,10 @@ def test_the_action_servers_refuse_anyone_without_the_token(cluster):
 
 def test_a_sender_flooding_both_replicas_is_held_to_one_limit(cluster):
     first, second = cluster.replicas
-    user = User()
-    replies = [text_of(user.says("thanks", via=(first, second)[n % 2])) for n in range(FLOOD_LIMIT + 2)]
+    user = cluster.user()
+    replies = [text_of(user.says("thanks", via=(first, second)[n % 2]))
+               for n in range(CLUSTER_FLOOD_LIMIT + 2)]
     slow_down = input_wording()["flood"]
-    assert not any(slow_down in reply for reply in replies[:FLOOD_LIMIT])
-    assert all(slow_down in reply for reply in replies[FLOOD_LIMIT:])
-    assert slow_down not in text_of(User().says("thanks", via=second))  # others are not held back
+    assert not any(slow_down in reply for reply in replies[:CLUSTER_FLOOD_LIMIT])
+    assert all(slow_down in reply for reply in replies[CLUSTER_FLOOD_LIMIT:])
+    assert slow_down not in text_of(cluster.user().says("thanks", via=second))  # others are not held back

@@ -272,7 +272,7 @@ def test_the_logs_never_contain_what_people_wrote(servers):
     marker = "zanzibar-parrot-marmalade"
     user = User()
     user.says(f"i keep telling him about {marker} and that i love him")
-    user.says(f"{marker} " * 3000)
+    user.says(f"{marker} " * 400)  # over the 10,000-character limit, under the 64 KB body limit
     assert marker not in servers.log.read_text()
 
 

@@ -4,11 +4,12 @@ and when the assistant cannot answer at all."""
 from __future__ import annotations
 
 import asyncio
+import logging
 
 import pytest
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
-from channels.guard import DELETED, MAX_CHARS, RateLimit, clean, guarded
+from channels.guard import DELETED, MAX_CHARS, Limits, RateLimit, clean, client_address, guarded, limits
 
 
 class Assistant:
@@ -34,10 +35,20 @@ class Assistant:
         self.forgotten.append(sender)
 
 
-def send(assistant: Assistant, text: str, limit: RateLimit | None = None, sender: str = "ana") -> str:
+def unlimited() -> Limits:
+    return Limits(RateLimit("0/60"), RateLimit("0/60"), RateLimit("0/60"))
+
+
+def send(assistant: Assistant, text: str, limit: Limits | None = None, sender: str = "ana",
+         address: str | None = None) -> str:
     output = CollectingOutputChannel()
-    handle = guarded(assistant.on_new_message, assistant.forget, limit or RateLimit("0/60"))
-    asyncio.run(handle(UserMessage(text, output, sender)))
+    handle = guarded(assistant.on_new_message, assistant.forget, limit or unlimited())
+
+    async def from_address() -> None:
+        client_address.set(address)
+        await handle(UserMessage(text, output, sender))
+
+    asyncio.run(from_address())
     return "\n".join(str(message["text"]) for message in output.messages if "text" in message)
 
 
@@ -86,14 +97,81 @@ def test_button_payloads_pass_untouched():
     assert assistant.heard == ['/choose_scenario{"scenario": "late"}']
 
 
+def test_a_slash_does_not_let_a_long_message_past_the_length_check():
+    assistant = Assistant()
+    assert "10,000 characters" in send(assistant, "/" + "a" * (MAX_CHARS + 1))
+    assert assistant.heard == []
+
+
+@pytest.mark.parametrize("payload", ["/affirm", '/choose_step{"step": "tell_truth"}', "/restart"])
+def test_a_button_payload_of_the_domain_reaches_rasa_as_it_is(payload):
+    assistant = Assistant()
+    send(assistant, payload)
+    assert assistant.heard == [payload]
+
+
+@pytest.mark.parametrize("typed, read", [
+    ("/no_such_intent hello", "no_such_intent hello"),
+    ('/affirm{"step": ', 'affirm{"step":'),
+    ('/affirm{"not_an_entity": "x"}', 'affirm{"not_an_entity": "x"}'),
+    ('/choose_step{"step": ["a", "list"]}', 'choose_step{"step": ["a", "list"]}'),
+    ("/affirm please and more words", "affirm please and more words"),
+    ("//// i yell at her", "i yell at her"),
+])
+def test_a_slash_that_starts_no_payload_is_read_as_text(typed, read):
+    assistant = Assistant()
+    send(assistant, typed)
+    assert assistant.heard == [read]
+
+
+def test_nothing_a_person_typed_or_their_id_reaches_the_log(caplog):
+    from coach import logs
+
+    logs.install()
+
+    class Chatty(Assistant):
+        async def on_new_message(self, message: UserMessage) -> None:
+            logging.getLogger("rasa.core.processor").debug("Received user message '%s' from %s",
+                                                           message.text, message.sender_id)
+            raise ValueError(f"could not parse {message.text!r}")
+
+    caplog.set_level(logging.DEBUG)
+    text, sender = "my husband reads my texts at night, zebracorn", "web:0123456789abcdef"
+    reply = send(Chatty(), text, sender=sender)
+    assert "trouble on my side" in reply
+    logged = caplog.text + "".join(record.exc_text or "" for record in caplog.records)
+    assert "Received user message" in logged and "could not parse" in logged
+    assert "zebracorn" not in logged and sender not in logged
+    assert logs.who(sender) in logged  # the same conversation can still be followed
+
+
 def test_a_sender_flooding_messages_is_asked_to_slow_down_and_others_are_not():
     assistant = Assistant()
-    limit = RateLimit("3/60")
+    limit = Limits(RateLimit("3/60"), RateLimit("0/60"), RateLimit("0/60"))
     replies = [send(assistant, f"message {n}", limit) for n in range(5)]
     assert replies[:3] == ["I hear you."] * 3
     assert all("faster than I can read" in reply for reply in replies[3:])
     assert send(assistant, "hello", limit, sender="ben") == "I hear you."
     assert len(assistant.heard) == 4
+
+
+def test_rotating_sender_ids_from_one_address_is_still_a_flood():
+    assistant = Assistant()
+    limit = Limits(RateLimit("30/60"), RateLimit("4/60"), RateLimit("0/60"))
+    replies = [send(assistant, "hello there", limit, sender=f"s{n}", address="10.0.0.7") for n in range(6)]
+    assert replies[:4] == ["I hear you."] * 4
+    assert all("faster than I can read" in reply for reply in replies[4:])
+    assert send(assistant, "hello there", limit, sender="s9", address="10.0.0.8") == "I hear you."
+
+
+def test_one_set_of_limits_serves_every_channel_of_the_server():
+    assert limits() is limits()
+
+
+def test_new_conversations_from_one_address_are_limited():
+    limit = Limits(RateLimit("0/60"), RateLimit("0/60"), RateLimit("2/60"))
+    assert [limit.allow_new_session("10.0.0.7") for _ in range(4)] == [True, True, False, False]
+    assert limit.allow_new_session("10.0.0.8")
 
 
 def test_the_limit_lifts_once_the_window_has_passed():

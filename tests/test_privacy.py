@@ -11,8 +11,10 @@ from rasa.core.tracker_store import InMemoryTrackerStore, RedisTrackerStore, SQL
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.utils.endpoints import EndpointConfig
+from servers import free_port
 
-from channels.privacy import CannotForget, forget_conversation
+from channels.privacy import CannotForget, forget_conversation, forget_url
 
 
 def conversation(sender: str) -> DialogueStateTracker:
@@ -62,9 +64,33 @@ def test_forgetting_works_with_the_in_memory_tracker_store(coach_db):
     asyncio.run(agent.tracker_store.save(conversation("leaving")))
     coach_db.save_choice("leaving", "tell_truth")
 
-    assert asyncio.run(forget_conversation(agent, "leaving")) == 4 + 1
+    assert asyncio.run(forget_conversation(agent, "leaving", coach_db)) == 4 + 1
     assert asyncio.run(remembered(agent, "leaving")) == 0
     assert coach_db.chosen_steps("leaving") == []
+
+
+@pytest.mark.parametrize("action_endpoint", [
+    None,  # no action server configured: Rasa's process must not guess where the records are
+    EndpointConfig(f"http://127.0.0.1:{free_port()}/webhook"),  # configured, but not answering
+    EndpointConfig("http://127.0.0.1:5055/actions"),  # not an action server's webhook
+], ids=["none", "down", "not-a-webhook"])
+def test_without_an_action_server_to_delete_the_records_nothing_is_deleted(coach_db, action_endpoint):
+    agent = Agent(tracker_store=InMemoryTrackerStore(Domain.empty()), lock_store=InMemoryLockStore(),
+                  action_endpoint=action_endpoint)
+    asyncio.run(agent.tracker_store.save(conversation("leaving")))
+    coach_db.save_choice("leaving", "tell_truth")
+
+    with pytest.raises(CannotForget):
+        asyncio.run(forget_conversation(agent, "leaving"))
+    # The person can ask again once it is back: nothing was half-deleted.
+    assert asyncio.run(remembered(agent, "leaving")) == 4
+    assert coach_db.chosen_steps("leaving") == ["tell_truth"]
+
+
+def test_the_records_are_deleted_beside_the_action_servers_webhook():
+    assert forget_url("http://127.0.0.1:5055/webhook") == "http://127.0.0.1:5055/forget"
+    # Behind nginx (deploy/nginx.conf.template), which passes /action-server/... on to the action servers.
+    assert forget_url("http://lb/action-server/webhook/") == "http://lb/action-server/forget"
 
 
 def test_a_tracker_store_we_cannot_clear_is_reported_not_ignored(coach_db):
@@ -73,6 +99,6 @@ def test_a_tracker_store_we_cannot_clear_is_reported_not_ignored(coach_db):
     agent = Agent(tracker_store=store, lock_store=InMemoryLockStore())
     coach_db.save_choice("leaving", "tell_truth")
     with pytest.raises(CannotForget, match="RedisTrackerStore"):
-        asyncio.run(forget_conversation(agent, "leaving"))
+        asyncio.run(forget_conversation(agent, "leaving", coach_db))
     # Nothing was half-deleted.
     assert coach_db.chosen_steps("leaving") == ["tell_truth"]

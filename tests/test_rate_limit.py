@@ -51,7 +51,7 @@ def test_redis_unreachable_lets_messages_through(key_prefix, caplog):
 
 def test_replicas_with_redis_share_the_limit_and_a_single_server_keeps_its_own(monkeypatch):
     monkeypatch.delenv("TRUST_COACH_REDIS_HOST", raising=False)
-    assert type(rate_limit()) is RateLimit
+    assert type(rate_limit("3/60")) is RateLimit
     monkeypatch.setenv("TRUST_COACH_REDIS_HOST", "127.0.0.1")
     monkeypatch.setenv("TRUST_COACH_REDIS_DB", str(REDIS_DB))
-    assert isinstance(rate_limit(), RedisRateLimit)
+    assert isinstance(rate_limit("3/60"), RedisRateLimit)

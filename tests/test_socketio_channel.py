@@ -14,6 +14,7 @@ import urllib.request
 import uuid
 
 import pytest
+import socketio
 from rasa.server import configure_cors
 from rasa.shared.core.events import ActionExecuted, BotUttered, Restarted, SessionStarted, UserUttered
 from sanic import Sanic
@@ -78,11 +79,78 @@ def test_replies_reach_a_browser_whose_conversation_persists(channel_url):
     # never put in its conversation's room.
     async def test() -> None:
         chat = SocketChat(channel_url, ORIGIN)
-        session_id = await chat.connect("browser-session-1")
-        assert session_id == "browser-session-1"
+        session_id = await chat.connect(None)
         await chat.say(session_id, "hello")
         assert await chat.next("bot_uttered", seconds=5) == {"text": "You said: hello"}
         await chat.close()
+
+        again = SocketChat(channel_url, ORIGIN)  # the same browser, after a reload
+        assert await again.connect(session_id, chat.token) == session_id
+        await again.say(session_id, "still me")
+        assert await again.next("bot_uttered", seconds=5) == {"text": "You said: still me"}
+        await again.close()
+
+    asyncio.run(test())
+
+
+def test_knowing_a_conversations_id_without_its_token_reaches_nothing_of_it(channel_url):
+    async def test() -> None:
+        owner = SocketChat(channel_url, ORIGIN)
+        session_id = await owner.connect(None)
+        for token in (None, "", "0" * 64, owner.token[:-1] + "x"):
+            intruder = SocketChat(channel_url, ORIGIN)
+            assert await intruder.connect(session_id, token) != session_id  # a conversation of its own
+            await owner.say(session_id, "private words")
+            assert {"text": "You said: private words"} in await owner.bot_messages(quiet=0.5)
+            assert await intruder.bot_messages(quiet=0.5) == []  # nothing of the owner's live replies
+            # Naming the owner's id in a message speaks in the intruder's own conversation.
+            await intruder.say(session_id, "hello")
+            assert {"text": "You said: hello"} in await intruder.bot_messages(quiet=0.5)
+            assert await owner.bot_messages(quiet=0.5) == []
+            await intruder.close()
+        await owner.close()
+
+    asyncio.run(test())
+
+
+def test_a_client_chosen_id_is_never_taken(channel_url):
+    async def test() -> None:
+        chat = SocketChat(channel_url, ORIGIN)
+        assert await chat.connect("me") != "me"  # the README's REST example id
+        await chat.close()
+
+    asyncio.run(test())
+
+
+@pytest.mark.parametrize("data", [{"message": 42}, {"message": None}, {"message": ["a"]}, "just a string", 7, None])
+def test_data_of_the_wrong_shape_gets_a_friendly_answer_and_an_ack(channel_url, data):
+    async def test() -> None:
+        chat = SocketChat(channel_url, ORIGIN)
+        await chat.connect(None)
+        ack = await chat.client.call("user_uttered", data, timeout=10)
+        assert ack["handled"] is False and ack["error"]
+        assert "only read messages sent as text" in (await chat.next("bot_uttered", seconds=5))["text"]
+        await chat.close()
+
+    asyncio.run(test())
+
+
+def test_a_message_before_any_session_is_acknowledged_with_what_to_do(channel_url):
+    async def test() -> None:
+        chat = SocketChat(channel_url, ORIGIN)
+        await chat.client.connect(channel_url, headers={"Origin": ORIGIN}, transports=["polling"])
+        ack = await chat.client.call("user_uttered", {"message": "hi", "session_id": "web:x"}, timeout=10)
+        assert ack == {"handled": False, "error": "Send session_request first: no conversation is open."}
+        await chat.close()
+
+    asyncio.run(test())
+
+
+def test_a_connection_without_an_origin_is_refused(channel_url):
+    async def test() -> None:
+        client = socketio.AsyncClient(reconnection=False)
+        with pytest.raises(socketio.exceptions.ConnectionError):
+            await client.connect(channel_url, transports=["polling"])
 
     asyncio.run(test())
 
@@ -91,7 +159,7 @@ def test_a_custom_payload_reaches_the_browser_as_custom(channel_url):
     async def test() -> None:
         chat = SocketChat(channel_url, ORIGIN)
         session_id = await chat.connect(None)
-        assert len(session_id) == 32  # a new conversation gets an id of its own
+        assert session_id.startswith("web:") and len(session_id) == 36  # an id of its own
         await chat.say(session_id, "my plan please")
         await chat.next("bot_uttered", seconds=5)
         assert await chat.next("bot_uttered", seconds=5) == {"custom": PLAN}

@@ -35,7 +35,7 @@ def test_a_returning_browser_gets_the_conversation_so_far_and_no_second_greeting
         await first.close()
 
         again = SocketChat()
-        assert await again.connect(session) == session
+        assert await again.connect(session, first.token) == session
         history = await again.next("conversation_history")
         assert "automated coach" in history[0]["text"]  # the greeting, said once
         users = [item for item in history if item["sender"] == "user"]

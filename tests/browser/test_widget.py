@@ -137,10 +137,13 @@ def test_a_whole_conversation_from_greeting_to_practice_feedback(page, servers):
     chat.expect_said(texting["model_answer"])
     screenshot(page, "3-practice-feedback")
 
-    # What the person pressed shows as what they said, and the server kept it once.
+    # What the person pressed shows as what they said. Their practice answer stays on their screen,
+    # and the server did not keep it once the feedback was given.
     assert texting["title"] in chat.messages("user")
+    assert "you always accuse me, stop being so paranoid!" in chat.messages("user")
     said = servers.user_texts(chat.session_id())
-    assert said.count("you always accuse me, stop being so paranoid!") == 1
+    assert "you always accuse me, stop being so paranoid!" not in said
+    assert said.count(practice()["menu"]["reply_removed"]) == 1
 
 
 def test_a_reload_keeps_the_conversation_and_start_over_clears_it(page, servers):

@@ -10,13 +10,17 @@
 //
 // It speaks Rasa's socket.io protocol (session_request / session_confirm, user_uttered /
 // bot_uttered) with session persistence, plus the two events of channels/socketio.py:
-// conversation_history and forget_conversation. Everything is rendered as text, never as HTML.
+// conversation_history and forget_conversation. The server issues the conversation id with a token
+// (session_confirm: {session_id, token}); both are kept here and sent back to resume it.
+// Everything is rendered as text, never as HTML.
 
 import { io } from "socket.io-client";
 import css from "./widget.css";
 import { WORDING } from "./wording.js";
 
 const STORAGE_KEY = "trust-coach.session";
+// The token the server signed for that conversation: without it, the id alone opens nothing.
+const TOKEN_KEY = "trust-coach.token";
 const OPEN_KEY = "trust-coach.open";
 const DOUBLE_ESCAPE_MS = 1000;
 // The custom payload with which the assistant says it deleted the conversation when asked in the
@@ -88,6 +92,7 @@ function saveTextFile(filename, text) {
 class ChatWidget {
   constructor() {
     this.sessionId = storage.get("localStorage", STORAGE_KEY);
+    this.token = storage.get("localStorage", TOKEN_KEY);
     this.socket = null;
     this.ready = false; // connected, and the server has sent the conversation so far
     this.outbox = []; // messages not yet acknowledged by the server: {id, text, item}
@@ -193,11 +198,13 @@ class ChatWidget {
     this.showNotice(WORDING.connecting);
     this.socket = io(settings.server, { path: settings.socketPath });
     this.socket.on("connect", () => {
-      this.socket.emit("session_request", { session_id: this.sessionId });
+      this.socket.emit("session_request", { session_id: this.sessionId, token: this.token });
     });
-    this.socket.on("session_confirm", (sessionId) => {
-      this.sessionId = sessionId;
-      storage.set("localStorage", STORAGE_KEY, sessionId);
+    this.socket.on("session_confirm", (session) => {
+      this.sessionId = session.session_id;
+      this.token = session.token;
+      storage.set("localStorage", STORAGE_KEY, this.sessionId);
+      storage.set("localStorage", TOKEN_KEY, this.token);
     });
     this.socket.on("conversation_history", (messages) => this.restore(messages));
     this.socket.on("bot_uttered", (message) => this.receive(message));
@@ -333,14 +340,16 @@ class ChatWidget {
   // under a new id.
   startAfresh() {
     storage.remove("localStorage", STORAGE_KEY);
+    storage.remove("localStorage", TOKEN_KEY);
     this.sessionId = null;
+    this.token = null;
     this.outbox = [];
     this.typing.hidden = true;
     this.log.replaceChildren();
     this.replies.replaceChildren();
     this.showNotice(WORDING.deleted, 5000);
     this.ready = false;
-    this.socket.emit("session_request", { session_id: null });
+    this.socket.emit("session_request", { session_id: null, token: null });
   }
 
   // --- Receiving ---
