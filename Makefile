@@ -6,8 +6,9 @@ VENV  := .venv
 BIN   := $(VENV)/bin
 MODEL := models/trust-coach.tar.gz
 WIDGET := web/dist/trust-coach.js
-# The model is retrained only when what it is trained from changes.
-TRAINING_INPUTS := domain.yml config.yml $(wildcard data/*/*.yml) $(wildcard components/*.py components/*/*.py) \
+# The model is retrained only when what it is trained from changes (the practice replies train the
+# action server's assessment, not the model).
+TRAINING_INPUTS := domain.yml config.yml $(filter-out data/practice/%,$(wildcard data/*/*.yml)) $(wildcard components/*.py components/*/*.py) \
                    $(wildcard components/patterns/*.jsonl components/*/patterns/*.jsonl) actions/content.py
 
 export TF_CPP_MIN_LOG_LEVEL ?= 2

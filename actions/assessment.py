@@ -14,17 +14,27 @@ How it decides, in order (`_decide`):
    partner fears ("my secret lover", "a million dollars") is anger; mocking the partner as police
    ("ok detective", "sorry officer", "a curfew") is anger on its own.
 2. Standing on one's rights ("I'm an adult", "I'm allowed to spend my own money") with nothing warm
-   beside it is angry; said with an acknowledgement or an offer it is a firm, calm boundary.
+   beside it is angry; said with an acknowledgement or an offer it is a firm, calm boundary. So is
+   pushback with no strong word, read from the parse (`_remarks`): a sentence that tells the partner
+   what they do ("you can relax now", "do you ever listen") or asks back ("where else would i be",
+   "because i like them?", "i'm still here, aren't i"), beside an answer or not.
 3. A bare refusal ("I'm not giving you my password", "I don't owe you a list of names") is ignoring;
    with warmth and an alternative it is a boundary, which is calm.
-4. Promises with no concrete answer are reassuring; "I promise, I was with my mom" answers the question.
+4. Promises with no concrete answer are reassuring; "I promise, I was with my mom" answers the question,
+   and as much warmth as promising ("I can tell you're scared. There's nothing going on, but I won't
+   hand over my password") hears the partner out.
 5. Fillers are withholding: "someone" where a name was asked for, unless more names are given than
-   fillers; "it was fine" when nothing concrete is given at all.
+   fillers; "it was fine" when nothing concrete and nothing warm is given at all.
 6. A weak sign alone, with no answer and nothing kind, is what the reply is: a jab ("oh sure",
    "seriously?") is angry, a grunt or a goodbye ("mm. see you later") is ignoring.
 7. An answer that names nothing the question asked for (`asks_for`) and has nothing kind in its place
    is withholding.
 8. Anything else is calm.
+
+Where the rules end at 7 or 8 with nothing warm to go on, a learned reading has the last word when it
+is sure (`_learned_reading`): word and character n-grams with a logistic regression, trained on the
+replies in data/practice/replies.yml. It hears the sarcasm and brush-offs no list holds ("weird
+concept i know", "great, the phone police are here").
 
 Cues are spaCy `PhraseMatcher` and `Matcher` patterns on NORM and LEMMA (NORM is the lowercase form with
 contractions and chat spellings unified: "dont", "don't" and "do not" all read "do not"); the
@@ -38,15 +48,18 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import spacy
+import yaml
 from spacy.attrs import NORM, ORTH
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from actions.content import practice
+from components.spacy_parse import SUBJECTS, is_denied, is_negated, main_clauses, sentences, subject_of
 
 MODEL = "en_core_web_md"
 
@@ -145,7 +158,8 @@ PHRASES: dict[str, list[str]] = {
         "does it matter", "who cares", "i don't care", "no comment", "i don't want to talk about it",
         "i don't want to talk", "don't want to get into it", "not getting into this",
         "not getting into it", "i'm done talking", "conversation over", "end of discussion",
-        "end of story", "change the subject", "something else",
+        "end of story", "change the subject", "something else", "anything else", "another time",
+        "some other time",
         "what's for dinner", "what do you want for dinner", "did you see the game", "let's watch",
         "i'm going to bed", "i have to go", "gotta go", "i'm busy", "talk later", "leave me alone",
         "none of your business", "not your business", "mind your own business",
@@ -228,7 +242,7 @@ PHRASES: dict[str, list[str]] = {
         "every single time", "how many times", "for the hundredth time",
         "for the last time", "a hundred times", "a thousand times", "a million times",
         "the hundredth time", "the millionth time", "it's not a crime", "is that a crime", "last i checked",
-        "is that illegal",
+        "is that illegal", "is that allowed", "is that a problem",
     ],
     # Fillers that answer without saying anything: the article's "selectively manage what you tell
     # your partner", which adds rocket fuel to the fears when the rest comes out. A filler of a kind
@@ -243,7 +257,8 @@ PHRASES: dict[str, list[str]] = {
         "you don't know him", "the usual crowd", "the usual lot", "the usual suspects", "the usual gang",
         "the regulars", "the gang", "a few of us", "a bunch of us", "a bunch of people", "some of us",
         "various people", "loads of people", "some folks", "work people", "work friends",
-        "an acquaintance", "an old acquaintance",
+        "an acquaintance", "an old acquaintance", "a couple of others", "a couple others", "a few others",
+        "some others",
     ],
     "vague:amount": [
         "not much", "not a lot", "not that much", "didn't cost much", "wasn't much", "wasn't expensive",
@@ -346,7 +361,7 @@ PHRASES: dict[str, list[str]] = {
         "what's bothering you", "what's scaring you", "what would help", "what would make you feel",
         "what do you need", "how can i help", "what can i do", "do you want to talk",
         "want to talk about it", "talk about it together", "couples therapy", "see someone together",
-        "what are you worried about", "what's going on for you", "i want to hear",
+        "what are you worried about", "what's going on for you", "i want to hear", "wanna talk about it",
     ],
     # The "no" half of a boundary (the "but" half is "offer"): the article says it's okay to have
     # friends, hobbies and privacy, and to agree on boundaries openly.
@@ -363,7 +378,8 @@ PHRASES: dict[str, list[str]] = {
         "would it help", "maybe we can", "why don't we", "you're welcome to", "you can come",
         "come with", "join us", "join me", "date night", "time together",
         # Openness offered is not access handed over: "i'll answer anything you want to ask".
-        "i'll answer anything", "answer anything you", "ask me anything", "i'll tell you anything",
+        "i'll answer anything", "answer anything you", "ask me anything", "ask me whatever",
+        "i'll tell you anything",
     ],
 }
 
@@ -421,7 +437,7 @@ REFUSED = ["answer", "discuss", "explain", "justify", "respond", "reply", "engag
 # to list everyone". Softer than REFUSED: said warmly beside an offer they are a boundary.
 OBLIGATIONS = ["report", "list", "account", "itemize", "itemise", "tell", "name", "run", "clear", "prove",
                "share", "text", "update", "check", "give", "send", "show", "provide", "hand", "apologise",
-               "apologize", "ask", "beg", "grovel"]
+               "apologize", "beg", "grovel"]
 # Roles of a child or a subordinate the user refuses ("i'm not your employee"), and of a parent or a
 # keeper the partner is told they are not ("you're not my mom", "i don't need a babysitter").
 BELOW = ["child", "kid", "teenager", "teen", "baby", "employee", "servant", "slave", "prisoner", "pet",
@@ -436,11 +452,20 @@ WORN_OUT = ["old", "tiring", "boring", "silly", "exhausting", "ridiculous", "stu
 # "you're such a cop". Said of someone else ("my cousin is a cop", "a detective show") they are not.
 MOCK_TITLES = {"detective", "officer", "sherlock", "inspector", "sergeant", "sarge", "warden", "columbo",
                "poirot", "constable", "sheriff", "cop", "fbi", "cia", "kgb", "nsa", "interpol"}
+# Said straight before a parent's or boss's title, they cast the partner as one: "sorry mum", "ok boss".
+DEFERRING = {"sorry", "ok", "okay", "yes", "yeah", "sure", "fine", "alright", "thanks"}
 # Verbs of taking in the partner's view: "i get why", "i can see you're worried".
 PERCEIVING = ["see", "get", "understand", "hear", "know", "imagine", "realize", "realise", "appreciate"]
 # Verbs of wanting and feeling that make an I-statement.
 I_VERBS = ["feel", "want", "need", "wish", "prefer", "hope", "miss", "enjoy", "value", "care", "love",
            "like", "worry"]
+
+# What the partner feels or knows, which a you-statement may say without blame: "you miss me".
+FEELING_OR_KNOWING = set(I_VERBS) | set(PERCEIVING) | {"be", "seem", "sound", "look", "think", "deserve"}
+# "can i show you?": asking leave to offer, not asking back.
+OFFERING_MODALS = {"can", "could", "shall", "may"}
+# "you could have called": what the partner ought to have done ("you must have been worried" is not).
+REPROACHING_MODALS = {"could", "should", "would", "might"}
 
 NEGATIONS = {"not", "never", "n't", "nt"}
 # A denial further up reaches these dependents: "i'm not ANGRY", "i'm not going to GIVE you".
@@ -461,7 +486,8 @@ OWN_LIFE_VERBS = {"go", "come", "see", "meet", "hang", "play", "text", "buy", "s
 # Handing over access: "i'll give you my password" (the user gives), "take my phone", "you can check
 # my phone" (the partner is invited to take).
 GIVING_VERBS = {"give", "hand", "send", "share", "show", "tell", "forward", "turn", "write"}
-TAKING_VERBS = {"take", "check", "read", "have", "look", "go", "see", "use", "scroll", "search", "unlock"}
+TAKING_VERBS = {"take", "check", "read", "have", "look", "go", "see", "use", "scroll", "search", "unlock",
+                "keep", "hold"}
 # "read them all", "check whatever you want", "unlock it yourself": said of the phone or messages the
 # partner asked about.
 READING_VERBS = {"read", "check", "scroll", "search", "look", "go", "unlock"}
@@ -533,8 +559,8 @@ FIRST_PERSON = {"i", "me", "my", "myself", "mine"}
 
 # A reply made only of these says "I heard you and I'm not answering": "k", "ok fine", "sure".
 BRUSH_OFFS = {"k", "kk", "ok", "okay", "sure", "fine", "cool", "meh", "mhm", "whatever", "yeah", "yep",
-              "alright", "right", "noted", "pass", "next", "mm", "mmm", "hmm", "hm", "mmhm", "bye", "later",
-              "night", "goodnight", "cya"}
+              "lol", "lmao", "haha", "alright", "right", "noted", "pass", "next", "mm", "mmm", "hmm", "hm",
+              "mmhm", "bye", "later", "night", "goodnight", "cya"}
 # Said with "i'll", these promise a life changed to calm the partner: "i'll be home by 6 from now on".
 CHANGE_MARKERS = ("from now on", "never again", "no more")
 # "9pm", "2nd", "10k", "30mins": numbers with a unit, not passwords.
@@ -580,6 +606,9 @@ TOKEN_PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
         [I, {"NORM": "can"}, NOT, {"LOWER": "even"},
          {"POS": "VERB", "LEMMA": {"NOT_IN": ["remember", "think", "imagine", "tell", "believe", "explain",
                                                "describe", "say", "express", "wait"]}}],
+        # "i'm not asking for permission", "i don't need your approval"
+        [{"LEMMA": {"IN": ["ask", "need", "get", "seek", "want"]}}, {"OP": "?"},
+         {"LOWER": {"IN": ["permission", "approval"]}}],
     ],
     "decline:refusal": [
         # "i don't owe you a list of names"; "i don't owe you an explanation" is in PHRASES as ignoring.
@@ -600,6 +629,11 @@ TOKEN_PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
          {"LOWER": {"IN": WORN_OUT}}],
         # "maybe if you weren't so clingy": the denial is part of the blame.
         [{"LOWER": "if"}, YOU, BE, NOT, ADVERBS, {"LOWER": {"IN": INSULTS}}],
+        # Told to calm down: "chill", "relax, it was my sister", "calm down".
+        [{"LOWER": {"IN": ["chill", "relax", "calm"]}, "IS_SENT_START": True},
+         {"LOWER": {"IN": ["out", "down"]}, "OP": "?"}],
+        # "get your own hobby", "get a life" (in PHRASES).
+        [{"LEMMA": "get"}, {"NORM": {"IN": ["your", "ur"]}}, {"LOWER": "own"}],
     ],
     "accusation": [
         # "out cheating every friday", "flirting with the barista"
@@ -611,6 +645,9 @@ TOKEN_PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
     ],
     "reassuring": [
         [{"LEMMA": {"IN": ["promise", "swear"]}}],
+        # "you never ever have to worry", "you don't need to worry about her"
+        [YOU, {"NORM": {"IN": ["never", "not", "do", "ever", "really"]}, "OP": "+"},
+         {"LEMMA": {"IN": ["have", "need"]}}, {"LOWER": "to"}, {"LEMMA": "worry"}],
         # "i love you", "love youuu", "i really do love u"
         [{"LEMMA": "love"}, PLAIN_ADVERBS, {"LOWER": {"REGEX": "^(you+|u+|ya+)$"}}],
     ],
@@ -632,6 +669,8 @@ TOKEN_PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
          {"LOWER": "to", "OP": "?"}, {"LEMMA": {"IN": ["have", "need"]}, "OP": "?"},
          {"LOWER": "to", "OP": "?"}, {"LEMMA": {"IN": REFUSED}}],
         [I, AUX, NOT, {"LOWER": "doing"}, {"LOWER": {"IN": ["this", "that"]}}],
+        # "does it even matter", "does it really matter who"
+        [{"NORM": {"IN": ["do", "does", "did"]}}, {"NORM": "it"}, ADVERBS, {"LEMMA": "matter"}],
         # "do we really have to do this now", "do we have to talk about this again"
         [{"NORM": "do"}, {"NORM": "we"}, ADVERBS, {"LEMMA": {"IN": ["have", "need"]}}, {"LOWER": "to"},
          {"LEMMA": {"IN": ["do", "talk", "go"]}}, {"LOWER": {"IN": ["this", "that", "about", "through"]}}],
@@ -646,6 +685,9 @@ TOKEN_PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
         [{"NORM": {"IN": ["can", "could", "let", "shall"]}}, {"NORM": {"IN": ["we", "us"]}}, ADVERBS,
          {"LEMMA": {"IN": ["move", "drop", "leave", "skip", "forget"]}},
          {"LOWER": {"IN": ["it", "this", "that", "on"]}}],
+        # "can we maybe not do this right now" ("can we not" is in PHRASES).
+        [{"NORM": {"IN": ["can", "could"]}}, {"NORM": "we"}, ADVERBS, NOT,
+         {"LEMMA": {"IN": ["do", "talk", "go"]}}],
     ],
     "acknowledges": [
         [I, AUX, ADVERBS, {"LEMMA": {"IN": PERCEIVING}},
@@ -684,6 +726,10 @@ CHAT_SPELLINGS = {
     "thats": [{ORTH: "that"}, {ORTH: "s", NORM: "'s"}],
     "whats": [{ORTH: "what"}, {ORTH: "s", NORM: "'s"}],
     "ive": [{ORTH: "i"}, {ORTH: "ve", NORM: "'ve"}],
+    "ill": [{ORTH: "i"}, {ORTH: "ll", NORM: "will"}],
+    "its": [{ORTH: "it"}, {ORTH: "s", NORM: "'s"}],
+    "Its": [{ORTH: "It"}, {ORTH: "s", NORM: "'s"}],
+    "theres": [{ORTH: "there"}, {ORTH: "s", NORM: "'s"}],
 }
 
 
@@ -744,7 +790,77 @@ def assess_reply(text: str, scenario_id: str | None = None) -> Assessment:
     qualities, quality_cues = _qualities(cues, details)
     pattern, deciding = _decide(cues, qualities, quality_cues, details, asked,
                                 scenario_given=scenario_id is not None)
+    # The two fallbacks, where no cue decided and nothing warm was said: the learned reading may know.
+    # An answer given is never a promise or a filler instead of one, whatever the classifier hears.
+    fallback = (pattern == "withholding" and not deciding) or (
+        pattern == "calm" and not set(qualities) & set(WARM_QUALITIES)
+    )
+    learned = _learned_reading(doc) if fallback else None
+    if learned is not None and learned[0] != pattern:
+        if not ("concrete" in qualities and learned[0] in ("reassuring", "withholding")):
+            pattern, deciding = learned
     return Assessment(pattern, _quote(deciding), qualities)
+
+
+# --------------------------------------------------------------------------------------------------
+# The learned reading
+# --------------------------------------------------------------------------------------------------
+
+TRAINING_REPLIES = Path(__file__).resolve().parent.parent / "data" / "practice" / "replies.yml"
+# How sure the learned reading must be to overrule a fallback, chosen on the development sets
+# (replies_dev.yml, replies_fresh.yml), replies.yml and the unit tests. Against the rules alone, at 0.5
+# it reads 2 more right and none wrong; at 0.4, 5 more right, 2 of replies.yml wrong, and "my phone
+# buzzed" as giving in.
+LEARNED_CONFIDENCE = 0.5
+
+
+@lru_cache(maxsize=1)
+def _learned_reader() -> Any:
+    """The classifier, trained on the training replies at first use (a second or two)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline, make_union
+
+    replies = yaml.safe_load(TRAINING_REPLIES.read_text(encoding="utf-8"))["replies"]
+    for number, reply in enumerate(replies, start=1):
+        if reply.get("label") not in PATTERNS or not str(reply.get("text", "")).strip():
+            raise ValueError(f"{TRAINING_REPLIES}: reply {number} needs a text and a label, one of "
+                             f"{', '.join(PATTERNS)}")
+    # Words carry the meaning; character n-grams forgive chat spelling ("ur", "promiseee").
+    features = make_union(TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"\S+"),
+                          TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True))
+    model = make_pipeline(features, LogisticRegression(C=10, max_iter=3000))
+    texts = [_with_denials_marked(doc) for doc in _language().pipe(reply["text"] for reply in replies)]
+    return model.fit(texts, [reply["label"] for reply in replies])
+
+
+def _with_denials_marked(span: Doc | Span) -> str:
+    """The words, lowercased, with a denied word marked: "i ca n't not_promise anything".
+
+    A bag of words hears "promise" in "i can't promise anything"; marked, it hears a denied promise.
+    """
+    return " ".join(
+        f"not_{token.lower_}" if not token.is_punct and token.norm_ not in NEGATIONS and is_denied(token)
+        else token.lower_
+        for token in span
+    )
+
+
+def _learned_reading(doc: Doc) -> tuple[str, list[Span]] | None:
+    """The response the whole reply reads as, if the classifier is sure, and the sentence that reads
+    most like it (what the coach quotes)."""
+    model = _learned_reader()
+    probabilities = model.predict_proba([_with_denials_marked(doc)])[0]
+    best = int(probabilities.argmax())
+    if probabilities[best] < LEARNED_CONFIDENCE:
+        return None
+    units = sentences(doc) or [doc[:]]
+    if len(units) > 1:
+        each = model.predict_proba([_with_denials_marked(unit) for unit in units])[:, best]
+        evidence = units[int(each.argmax())]
+    else:
+        evidence = units[0]
+    return str(model.classes_[best]), [evidence]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -760,11 +876,109 @@ def _find_cues(doc: Doc, refusing_a_demand: bool = False) -> list[Cue]:
     cues += _promises_to_change(doc)
     if refusing_a_demand:
         cues += [Cue("decline", doc[t.i : t.i + 1]) for t in doc if t.lower_ in NO and t.i < 3]
+        # Asked for the password, a bare run of digits is the passcode: "fine, it's 2580".
+        cues += [Cue("giving_in", doc[t.i : t.i + 1]) for t in doc if t.is_digit and 4 <= len(t) <= 8]
     cues += [Cue("giving_in", doc[t.i : t.i + 1]) for t in doc if _looks_like_a_password(t)]
     cues += _mock_titles(doc)
+    cues += _reproaches(doc)
     cues = [cue for cue in cues if not _denied(cue)]
-    cues = _sarcasm(_without_overlaps(cues))
+    cues = _without_overlaps(cues)
+    cues = _sarcasm(cues + list(_remarks(doc, cues)))
     return cues + _shouting(doc, cues)
+
+
+def _remarks(doc: Doc, cues: list[Cue]) -> Iterator[Cue]:
+    """A sentence that shows nothing else but tells the partner off, or asks back: pushback.
+
+    Read from the parse, since no word in it is strong: "you can relax now", "do you ever listen"
+    speak of what the partner does (the you-statement blame is made of; their feeling or knowing,
+    "i know you miss me", "you know how it is", is no blame); "where else would i be", "because i
+    like them?", "i'm still here, aren't i" ask a question that asks nothing.
+    """
+    for sentence in sentences(doc):
+        # A sentence already read, as a backfire or as kind ("can we talk?"), is read.
+        if any(cue.span.start < sentence.end and sentence.start < cue.span.end
+               for cue in cues if cue.signal in BACKFIRE_SIGNALS + WARM_QUALITIES + ("offer",)):
+            continue
+        if _tells_partner_off(sentence) or _asks_back(sentence):
+            yield Cue("defiance", sentence, kind="remark")
+
+
+def _tells_partner_off(sentence: Span) -> bool:
+    """A main clause with the partner as its subject that says what they do, not feel or know."""
+    heads = main_clauses(sentence)
+    heads += [t for t in sentence if t.dep_ in ("relcl", "ccomp", "advcl") and t.head in heads
+              and t.pos_ in ("VERB", "AUX")]
+    asked = sentence[-1].text.endswith("?") or sentence[0].pos_ == "AUX"
+    for head in heads:
+        if not _done_by_partner(head) or is_negated(head):
+            continue
+        lemma = head.lemma_.lower()
+        # "do you want their numbers too?" offers a thing in mockery; "want to see?" offers to show.
+        if asked and lemma in ("want", "need") and any(child.dep_ == "dobj" for child in head.children):
+            return True
+        # "you can call her" offers; "you can relax now" tells the partner how to feel.
+        permitted = any(child.norm_ in OFFERING_MODALS for child in head.children if child.dep_ == "aux")
+        if permitted and lemma not in FEELINGS:
+            continue
+        if lemma not in FEELING_OR_KNOWING and head.norm_ not in ("are", "were", "'re"):
+            return True
+    return False
+
+
+def _asks_back(sentence: Span) -> bool:
+    """A question the writer asks of themself, a tag question, or an answer asked as a question.
+
+    "where else would i be", "do i need to send you receipts now?" (but "can i show you?" offers);
+    "i'm still here, aren't i"; "because i like them?" (but "we could go saturday?" proposes, and
+    "he found gifs, wanna see?" offers).
+    """
+    for verb in sentence:
+        subject = subject_of(verb)
+        if subject is None or subject.head != verb:
+            continue
+        inverted = any(child.dep_ in ("aux", "auxpass") and child.i < subject.i for child in verb.children)
+        inverted |= verb.pos_ == "AUX" and verb.i < subject.i
+        offering = any(child.norm_ in OFFERING_MODALS for child in verb.children if child.dep_ == "aux")
+        if subject.norm_ == "i" and inverted and not offering:
+            return True
+    words = [token for token in sentence if not token.is_punct]
+    # "..., aren't i", "..., isn't it": an auxiliary, its "not" and a pronoun close a statement.
+    tag = (len(words) > 4 and (words[-3].lemma_ in ("be", "do", "have") or words[-3].tag_ == "MD")
+           and words[-2].norm_ == "not" and words[-1].pos_ == "PRON")
+    root = sentence.root
+    subject = subject_of(root) if root.pos_ in ("VERB", "AUX") else None
+    echoed = (
+        sentence[-1].text.endswith("?")
+        and subject is not None
+        and subject.norm_ == "i"
+        and not any(child.dep_ in ("aux", "auxpass") and child.i < subject.i for child in root.children)
+        and sentence[0].tag_ not in ("WDT", "WP", "WP$", "WRB")
+        # "i only love you, ok?" asks for agreement.
+        and words[-1].pos_ != "INTJ"
+    )
+    return tag or echoed
+
+
+def _reproaches(doc: Doc) -> Iterator[Cue]:
+    """'you could have just called me', 'you should've asked': what the partner ought to have done."""
+    for verb in doc:
+        auxiliaries = {child.norm_ for child in verb.children if child.dep_ == "aux"}
+        if (
+            verb.tag_ == "VBN"
+            and any(child.norm_ in ("have", "'ve") for child in verb.children if child.dep_ == "aux")
+            and auxiliaries & REPROACHING_MODALS
+            and _done_by_partner(verb)
+            and not is_negated(verb)
+            and verb.lemma_.lower() not in FEELING_OR_KNOWING
+        ):
+            yield Cue("angry", _clause_span(verb))
+
+
+def _done_by_partner(verb: Token) -> bool:
+    """The partner is who the reply speaks to: "you" (and "u", whose NORM is "you") does the verb."""
+    subject = subject_of(verb)
+    return subject is not None and subject.norm_ == "you"
 
 
 def _cue(label: str, span: Span) -> Cue:
@@ -780,10 +994,15 @@ def _mock_titles(doc: Doc) -> Iterator[Cue]:
     """'wow ok detective', 'sorry officer', 'thanks sherlock': the partner addressed as police.
 
     A title with a determiner or in a compound is someone else ("my cousin is a cop", "a detective
-    show"); "you're such a detective" is the "mockery" token pattern.
+    show"); "you're such a detective" is the "mockery" token pattern. A parent's or a boss's title is
+    mockery only said straight after a "sorry" or an "ok" ("sorry mum, won't happen again"), since
+    people text their mums ("i was texting mum").
     """
     for token in doc:
-        if token.lower_ not in MOCK_TITLES or token.dep_ == "compound":
+        if token.dep_ == "compound" or token.dep_ in SUBJECTS:
+            continue
+        before = doc[token.i - 1].lower_ if token.i else ""
+        if token.lower_ not in MOCK_TITLES and not (token.lower_ in ABOVE and before in DEFERRING):
             continue
         # The parser can hang a "yes" before the title as its determiner: "yes officer".
         if not any(child.dep_ in ("det", "poss") and child.pos_ != "INTJ" for child in token.children):
@@ -1077,6 +1296,8 @@ def _invites_a_search(verb: Token, subject: str | None) -> bool:
         and subject in ("you", None)
         and not any(child.dep_ == "prt" and child.lower_ == "out" for child in verb.children)
         and any(token.lower_ in EVERYTHING for token in _objects(verb))
+        # "happy to go over it together" looks at it side by side.
+        and not any(child.lower_ == "together" for child in verb.children)
     )
 
 
@@ -1154,7 +1375,7 @@ def _gives_up(verb: Token) -> bool:
 
 def _stops_by(verb: Token) -> bool:
     """'i stopped by the store', 'i stopped somewhere' is an errand, not a surrender."""
-    return any(child.lower_ in ERRAND_WORDS for child in verb.children)
+    return verb.lemma_.lower() == "stop" and any(child.lower_ in ERRAND_WORDS for child in verb.children)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1396,15 +1617,17 @@ def _decide(
     declines = [cue.span for cue in cues if cue.signal == "decline"]
     if declines and "boundary" not in qualities and not concrete:
         return "ignoring", declines
-    # Promises instead of an answer.
-    if scores["reassuring"] and not concrete:
+    # Promises instead of an answer, unless as much is said to hear the partner out: "i can tell
+    # you're scared. there's nothing going on, but i won't hand over my password".
+    warmth = [cue for cue in cues if cue.signal in WARM_QUALITIES + ("offer", "decline")]
+    if scores["reassuring"] and not concrete and (not warm or len(spans["reassuring"]) > len(warmth)):
         return "reassuring", spans["reassuring"]
     # Fillers instead of an answer: "someone" where a name was asked for, as often as names are given
-    # ("ran into someone from my old job"), or any filler with no detail at all.
+    # ("ran into someone from my old job"), or any filler with no detail and nothing warm at all.
     evasions = [cue.span for cue in cues if cue.signal == "vague" and cue.kind in asked]
     if evasions and len(evasions) >= len(_quote(details)):
         return "withholding", spans["vague"]
-    if spans["vague"] and not concrete:
+    if spans["vague"] and not concrete and not warm:
         return "withholding", spans["vague"]
     # A weak sign with no answer and nothing kind is all the partner gets: "oh sure", "seriously?"
     # is a jab; "mm. see you later" walks away.

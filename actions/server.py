@@ -166,6 +166,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     utils.update_sanic_log_level()
 
     app = create_app(args.actions or "actions", token, args.cors)
+    # The first practice answer would otherwise wait about 4 s for spaCy and the learned reading.
+    from actions.assessment import assess_reply
+
+    assess_reply("I was at work, I can show you my calendar if that helps.")
     plugin_manager().hook.attach_sanic_app_extensions(app=app)
     host = listening_host()
     logger.info("Action server on http://%s:%s; every call needs the action token.", host, args.port)

@@ -10,13 +10,17 @@ from pathlib import Path
 import pytest
 import yaml
 
+import actions.assessment
 from actions.assessment import PATTERNS, QUALITIES, Assessment, assess_reply
 
-# The labelled set (146 replies) and a second one written later, never used to tune the rules.
-# Each labelled set and the accuracy it must keep: the first set (146 replies), a second written later
-# and never used to tune the rules (its harder 40 replies on sarcasm and pushback included), and a third
-# written blind to the assessor after the second's misses were read (README, "Practise").
-PRACTICE_SETS = {"replies.yml": 0.85, "replies_fresh.yml": 0.85, "replies_fresh2.yml": 0.75}
+# Each labelled set and the accuracy it must keep, each at what it reaches: the first set (146 replies);
+# a second written later (its harder 40 replies on sarcasm and pushback included), since tuned on; a
+# development set of 120 cornered replies, written before the sarcasm and pushback reading and tuned
+# on; and a third, written blind to the assessor and held out: run once for the figure, its misses
+# never printed (README, "Practise").
+PRACTICE_SETS = {"replies.yml": 1.0, "replies_fresh.yml": 0.96, "replies_dev.yml": 0.88,
+                 "replies_fresh2.yml": 0.86}
+HELD_OUT = {"replies_fresh2.yml"}
 SCENARIOS = ("texting", "late_home", "work_lunch", "spending", "bumped_into", "friends_night",
              "hobby_time", "password", "feelings_about_us")
 
@@ -475,6 +479,84 @@ def test_firm_boundaries_said_warmly_stay_calm(scenario, text):
 
 
 # ---------------------------------------------------------------------------------------------
+# Pushback with no strong word, read from the parse
+# ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("scenario,text", [
+    # What the partner does, or ought to have done, said to them.
+    ("texting", "it was my cousin. you can calm down now"),
+    ("late_home", "the bus was late. do you ever let me finish a sentence"),
+    ("late_home", "i was at jo's. you could've rung her"),
+    # A question that asks nothing: of oneself, as a tag, or an answer asked back.
+    ("spending", "£30. do i need to ask before buying a coffee too?"),
+    ("feelings_about_us", "i live here with you, don't i"),
+    ("friends_night", "because i enjoy their company?"),
+])
+def test_pushback_beside_an_answer_is_angry(scenario, text):
+    assert assess_reply(text, scenario).pattern == "angry"
+
+
+def test_pushback_is_quoted_by_its_sentence():
+    result = assess_reply("it was my cousin. you can calm down now", "texting")
+    assert result.evidence == ("you can calm down now",)
+
+
+@pytest.mark.parametrize("scenario,text", [
+    # Offered something, or heard: the partner's own doing said kindly is no telling-off.
+    ("texting", "it was my cousin. you can call her if you like"),
+    ("late_home", "you must have been worried. the bus broke down at 6"),
+    ("hobby_time", "i know you miss me on tuesdays. it keeps me sane"),
+    ("spending", "£40 with the fees, happy to go through it together"),
+    # Questions that offer or ask leave.
+    ("spending", "£30. can i show you the receipt?"),
+    ("texting", "my dad, he found a new meme. want to see?"),
+])
+def test_the_partner_offered_something_or_heard_is_not_pushback(scenario, text):
+    assert assess_reply(text, scenario).pattern == "calm"
+
+
+def test_reassurance_said_with_as_much_warmth_is_calm():
+    text = "i can see you're scared. i'm not hiding anything, but i'd rather keep my phone. what's wrong?"
+    assert assess_reply(text, "password").pattern == "calm"
+    assert assess_reply("i swear it's nothing, i promise, trust me", "texting").pattern == "reassuring"
+
+
+def test_ill_and_its_typed_without_apostrophes():
+    assert assess_reply("ugh fine ill stay home", "friends_night").pattern == "giving_in"
+    assert assess_reply("ok ill cut it down to once a month", "hobby_time").pattern == "giving_in"
+    assert assess_reply("its nothing", "texting").pattern == "reassuring"
+
+
+def test_digits_handed_over_for_a_password_give_in_but_answer_a_price():
+    assert assess_reply("ugh fine, 4729", "password").pattern == "giving_in"
+    assert assess_reply("it was 1200", "spending").pattern == "calm"
+
+
+def test_a_parents_title_mocks_only_after_an_ok_or_a_sorry():
+    assert assess_reply("yes mum, i was at the gym", "late_home").pattern == "angry"
+    assert assess_reply("i was texting mum about sunday", "texting").pattern == "calm"
+    assert assess_reply("sorry, mum called about sunday", "texting").pattern == "calm"
+
+
+def test_the_learned_reading_hears_a_jab_no_rule_lists():
+    result = assess_reply("i'm home now aren't i, what more do you want", "late_home")
+    assert result.pattern == "angry"
+    assert result.evidence == ("i'm home now aren't i, what more do you want",)
+
+
+def test_a_training_reply_without_a_known_label_is_refused_by_file_and_number(tmp_path, monkeypatch):
+    training = tmp_path / "replies.yml"
+    training.write_text('replies:\n  - {label: calm, text: "my sister"}\n  - {label: sulking, text: "k"}\n')
+    monkeypatch.setattr(actions.assessment, "TRAINING_REPLIES", training)
+    actions.assessment._learned_reader.cache_clear()
+    try:
+        with pytest.raises(ValueError, match=r"replies\.yml: reply 2 needs a text and a label"):
+            actions.assessment._learned_reader()
+    finally:
+        actions.assessment._learned_reader.cache_clear()
+
+
+# ---------------------------------------------------------------------------------------------
 # The contract
 # ---------------------------------------------------------------------------------------------
 
@@ -521,6 +603,8 @@ def test_the_labelled_practice_sets_are_read_accurately(name, bar):
         for label in PATTERNS
     )
     header = "  expected \\ got " + " ".join(f"{got[:4]:>4}" for got in PATTERNS)
+    # A held-out set's misses, once read, would make it one more set to tune on.
+    shown = "(held out: not shown)" if name in HELD_OUT else "\n".join(misses)
     assert accuracy >= bar, (
-        f"accuracy {accuracy:.2f} on {len(replies)} replies\n{header}\n{table}\nmisses:\n" + "\n".join(misses)
+        f"accuracy {accuracy:.2f} on {len(replies)} replies\n{header}\n{table}\nmisses:\n{shown}"
     )

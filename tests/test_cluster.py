@@ -9,6 +9,7 @@ the conversation from.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -18,7 +19,7 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from servers import CLUSTER_FLOOD_LIMIT, Cluster, User, payloads_of, text_of
+from servers import CLUSTER_FLOOD_LIMIT, Cluster, SocketChat, User, payloads_of, text_of
 
 from actions.content import input_wording, pattern, step, step_names
 
@@ -141,3 +142,31 @@ def test_a_sender_flooding_both_replicas_is_held_to_one_limit(cluster):
     assert not any(slow_down in reply for reply in replies[:CLUSTER_FLOOD_LIMIT])
     assert all(slow_down in reply for reply in replies[CLUSTER_FLOOD_LIMIT:])
     assert slow_down not in text_of(cluster.user().says("thanks", via=second))  # others are not held back
+
+
+def test_a_widget_conversation_survives_a_reconnect_to_another_replica_with_its_token(cluster):
+    # Each replica checks the token with the same server secret: the browser's id and token open its
+    # conversation on whichever replica the socket lands on, and nothing opens it without the token.
+    async def test() -> None:
+        first = SocketChat(cluster.replicas[0])
+        session = await first.connect(None)
+        await first.say(session, "i keep telling her nothing is going on")
+        said = [message.get("text") for message in await first.bot_messages()]  # greeting and answer
+        await first.close()
+
+        other = SocketChat(cluster.replicas[1])
+        assert await other.connect(session, first.token) == session
+        history = await other.next("conversation_history")
+        assert [item["text"] for item in history if item["sender"] == "user"] == [
+            "i keep telling her nothing is going on"]
+        assert [item.get("text") for item in history if item["sender"] == "bot"] == said
+        await other.say(session, "and she still checks my phone")
+        assert await other.bot_messages()
+        await other.close()
+
+        stranger = SocketChat(cluster.replicas[1])
+        assert await stranger.connect(session, None) != session
+        assert await stranger.next("conversation_history") == []
+        await stranger.close()
+
+    asyncio.run(test())
