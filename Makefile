@@ -70,7 +70,8 @@ test: $(MODEL) $(WIDGET) ## Run the whole suite: unit tests, validation, stories
 	$(BIN)/python -m pytest -m model -q
 	$(BIN)/python -m pytest -m browser -q
 
-test-unit: | $(VENV)/.installed ## Only the fast unit tests (no trained model needed)
+test-unit: | $(VENV)/.installed ## Only the fast unit tests (no trained model needed; nginx checks its config)
+	@bash scripts/system_packages.sh nginx
 	$(BIN)/python -m pytest -m "not model and not browser" -q
 
 lint: | $(VENV)/.installed ## Check the Python code style

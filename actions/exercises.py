@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.coaching import step_replies, withheld_steps
 from actions.content import coaching, exercises, fill, partner_phrase, safety
-from actions.replies import Reply, button, send, what_next_buttons
+from actions.replies import Reply, bullets, button, paragraphs, send, what_next_buttons
 from actions.store import SavedPlan, open_store
 
 # Each exercise belongs to the step of the same name; these are the questions (form slots) it asks,
@@ -404,7 +404,7 @@ def question(name: str, slot: str, answers: dict[str, Any], partner_term: str | 
     options = content.get("buttons", [])
     if slot == "love_idea":
         options = exercise(name)["areas"].get(answers.get("love_area") or "", {}).get("ideas", [])
-        text += "\n" + "\n".join(f"{number}. {idea}" for number, idea in enumerate(options, 1))
+        text = paragraphs(text, bullets(options, numbered=True))
     return Reply(text, [{"title": fill(option, partner_term), "payload": fill(option, partner_term)}
                         for option in options])
 
@@ -539,11 +539,10 @@ def result_replies(
             replies += [Reply(fill(text, partner_term)) for text in coaching()["caveat"][1:]]
         return replies
     if name == "partners_past":
-        tips = "\n".join(f"- {tip}" for tip in content["listening"])
-        return [Reply(f"{content['result']}\n{tips}")]
+        return [Reply(paragraphs(content["result"], bullets(content["listening"])))]
     if name == "tell_truth":
         script = shown(name, answers)["script"]
-        return [Reply(f"{content['result']}\n\"{script}\"")]
+        return [Reply(paragraphs(content["result"], f'"{script}"'))]
     if name == "boundaries":
         feeling = answers.get("boundary_feeling") or "hard"
         replies = [Reply(fill(content["result"][feeling], partner_term))]
@@ -557,8 +556,8 @@ def result_replies(
 
 
 def plan_reply(name: str, answers: dict[str, Any], partner_term: str | None) -> Reply:
-    lines = "\n".join(f"- {line}" for line in plan_lines(name, answers, partner_term))
-    return Reply(f"{words('plan_intro')}\n{lines}\n{words('saved')}", plan_buttons())
+    lines = bullets(plan_lines(name, answers, partner_term))
+    return Reply(paragraphs(words("plan_intro"), lines, words("saved")), plan_buttons())
 
 
 class ActionFinishExercise(Action):
@@ -582,7 +581,7 @@ class ActionFinishExercise(Action):
         send(dispatcher, result_replies(name, answers, partner_term, withheld_steps(tracker)))
         open_store().save_plan(tracker.sender_id, name, {**answers, "partner_term": partner_term})
         send(dispatcher, [plan_reply(name, answers, partner_term)])
-        dispatcher.utter_message(json_message=download(visible_plans(tracker)))
+        dispatcher.utter_message(text=words("download_note"), json_message=download(visible_plans(tracker)))
         # "Another exercise" now means another one, not this step's again.
         return [*cleared(name), SlotSet("exercise", None), SlotSet("last_step", None)]
 
@@ -616,5 +615,5 @@ class ActionShowPlan(Action):
             dispatcher.utter_message(text=words("plan_none"), buttons=buttons)
             return []
         dispatcher.utter_message(text=plan_text(plans).strip(), buttons=plan_buttons())
-        dispatcher.utter_message(json_message=download(plans))
+        dispatcher.utter_message(text=words("download_note"), json_message=download(plans))
         return []

@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.assessment import Assessment, assess_reply
 from actions.content import pattern, practice, step
-from actions.replies import Reply, send, what_next_buttons
+from actions.replies import Reply, bullets, paragraphs, send, what_next_buttons
 from actions.store import open_store
 
 __all__ = ["Assessment", "assess_reply"]  # the practice contract: actions.practice.assess_reply
@@ -78,8 +78,8 @@ def feedback_replies(assessment: Assessment, scenario: str) -> list[Reply]:
     # The step to link: what the article offers against this lean, or what the situation practises.
     step_name = content["step"] if assessment.pattern == "calm" else pattern(assessment.pattern)["steps"][0]
     replies.append(Reply(
-        f"{words['model_intro']}\n\"{content['model_answer']}\"\n"
-        + words["step_link"].format(title=step(step_name)["title"])
+        paragraphs(words["model_intro"], f'"{content["model_answer"]}"',
+                   words["step_link"].format(title=step(step_name)["title"]))
     ))
     replies.append(Reply(words["again"], buttons=round_buttons()))
     return replies
@@ -169,20 +169,20 @@ class ActionStopPractice(Action):
         return [SlotSet("practice_scenario", None), SlotSet("practice_reply", None)]
 
 
-def progress_lines(sender_id: str) -> list[str]:
+def progress_text(sender_id: str) -> str:
     """How the last practice rounds went: when, which situation, and the lean of each answer."""
     attempts = open_store().recent_attempts(sender_id)
     if not attempts:
-        return [menu("progress_none")]
+        return menu("progress_none")
     words = practice()["feedback"]["patterns"]
-    lines = [menu("progress_intro", count=len(attempts))]
+    rounds = []
     for attempt in attempts:
         title = practice()["scenarios"].get(attempt.scenario, {}).get("title", attempt.scenario)
         when = attempt.created_at.strftime("%d %b, %H:%M")
-        lines.append(menu("progress_line", when=when, title=title, pattern=words[attempt.pattern]["name"]))
+        rounds.append(menu("progress_line", when=when, title=title, pattern=words[attempt.pattern]["name"]))
     calm = sum(attempt.pattern == "calm" for attempt in attempts)
-    lines.append(menu("progress_calm", calm=calm, count=len(attempts)))
-    return lines
+    return paragraphs(menu("progress_intro", count=len(attempts)), bullets(rounds),
+                      menu("progress_calm", calm=calm, count=len(attempts)))
 
 
 class ActionShowProgress(Action):
@@ -195,7 +195,7 @@ class ActionShowProgress(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         buttons = [{"title": menu("another_scenario"), "payload": "/start_practice"}]
-        dispatcher.utter_message(text="\n".join(progress_lines(tracker.sender_id)), buttons=buttons)
+        dispatcher.utter_message(text=progress_text(tracker.sender_id), buttons=buttons)
         return []
 
 

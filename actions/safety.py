@@ -10,7 +10,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.content import hotline, input_wording, resources, safety, service
-from actions.replies import Reply, send
+from actions.replies import Reply, bullets, paragraphs, send
 
 # Steps never suggested once abuse or danger is disclosed: couples therapy is advised against
 # where there is abuse, and "it's not about you" must never excuse a partner's control.
@@ -26,20 +26,20 @@ KINDS = {
 def crisis_lines(kind: str) -> str:
     """The numbers for this kind of danger, the emergency number and help outside the US."""
     names = safety()["lines"]["self_harm" if kind == "self_harm" else "abuse"]
-    lines = [f"- {line['name']}: {line['reach']} — {line['good_for']}" for line in map(service, names)]
+    lines = [f"{line['name']}: {line['reach']} — {line['good_for']}" for line in map(service, names)]
     elsewhere = service(safety()["lines"]["elsewhere"])
     outside = f"Outside the US: {elsewhere['name']}, {elsewhere['reach']}, {elsewhere['good_for']}."
-    return "\n".join([*lines, resources()["emergency"], outside])
+    return paragraphs(bullets(lines), resources()["emergency"], outside)
 
 
 def crisis_summary() -> str:
     """Every crisis line in a short list, for answers that can't tell what the person needs."""
     lines = safety()["lines"]
     names = [lines["self_harm"][0], lines["abuse"][0], lines["self_harm"][1]]
-    numbers = [f"- {line['name']}: {line['reach']}" for line in map(service, names)]
+    numbers = [f"{line['name']}: {line['reach']}" for line in map(service, names)]
     elsewhere = service(lines["elsewhere"])
-    outside = f"- Outside the US: {elsewhere['name']}, {elsewhere['reach']}"
-    return "\n".join([input_wording()["help"], resources()["emergency"], *numbers, outside])
+    outside = f"Outside the US: {elsewhere['name']}, {elsewhere['reach']}"
+    return paragraphs(input_wording()["help"], resources()["emergency"], bullets([*numbers, outside]))
 
 
 def warning_signs(text: str) -> list[str]:
@@ -73,11 +73,11 @@ def safety_replies(kind: str) -> list[Reply]:
     ]
     if kind == "self_harm":
         return [
-            Reply(f"{words['self_harm']['opening']}\n{crisis_lines(kind)}"),
+            Reply(paragraphs(words["self_harm"]["opening"], crisis_lines(kind))),
             Reply(words["self_harm"]["closing"], buttons=keep_talking),
         ]
     return [
-        Reply(f"{words[kind]['opening']}\n{crisis_lines(kind)}"),
+        Reply(paragraphs(words[kind]["opening"], crisis_lines(kind))),
         Reply(f"{words[kind]['not_your_fault']} {words['privacy']}"),
         Reply(words["keep_talking"], buttons=keep_talking),
     ]

@@ -12,7 +12,7 @@ from actions.coaching import ActionNextStep, slot_list, withheld_steps
 from actions.content import coaching, pattern, privacy, resources, safety, step, step_names
 from actions.exercises import headline, visible_plans, words
 from actions.privacy import delete_everything
-from actions.replies import button, phrase, send, what_next_buttons
+from actions.replies import button, paragraphs, phrase, send, what_next_buttons
 from actions.safety import safety_replies
 from actions.store import open_store
 
@@ -36,12 +36,15 @@ class ActionSessionStart(Action):
         # One question per visit: a plan from an exercise first, as the most concrete thing to ask about;
         # a step waiting to be asked about keeps until the next visit.
         outcome_buttons = [button("went_well", "step_went_well"), button("went_badly", "step_went_badly")]
-        plan = open_store().take_plan_follow_up(tracker.sender_id)
-        if plan is not None and plan.exercise not in withheld_steps(tracker):
+        # What is withheld after a disclosure is never asked about, so never marked as asked either:
+        # a later "it went well" must not be recorded against it.
+        withheld = withheld_steps(tracker)
+        plan = open_store().take_plan_follow_up(tracker.sender_id, skipping=withheld)
+        if plan is not None:
             dispatcher.utter_message(text=words("followup", headline=headline(plan)), buttons=outcome_buttons)
             return events + [ActionExecuted("action_listen")]
-        follow_up = open_store().take_follow_up(tracker.sender_id)
-        if follow_up is not None and follow_up.step not in withheld_steps(tracker):
+        follow_up = open_store().take_follow_up(tracker.sender_id, skipping=withheld)
+        if follow_up is not None:
             dispatcher.utter_message(
                 text=phrase("followup", title=step(follow_up.step)["title"]), buttons=outcome_buttons
             )
@@ -107,8 +110,8 @@ def summary_lines(
 
 
 def summary_text(tracker: Tracker) -> str:
-    return "\n".join(
-        summary_lines(
+    return paragraphs(
+        *summary_lines(
             slot_list(tracker, "patterns_discussed"),
             slot_list(tracker, "steps_offered"),
             slot_list(tracker, "steps_chosen"),

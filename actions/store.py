@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import cache
@@ -137,8 +138,10 @@ class CoachStore:
         with Session(self.engine) as session:
             return list(dict.fromkeys(session.scalars(query)))
 
-    def take_follow_up(self, sender_id: str, now: datetime | None = None) -> FollowUp | None:
-        """The latest step chosen in an earlier visit and not asked about yet; marks it asked."""
+    def take_follow_up(self, sender_id: str, now: datetime | None = None,
+                       skipping: Collection[str] = ()) -> FollowUp | None:
+        """The latest step chosen in an earlier visit and not asked about yet, other than those
+        `skipping` (withheld after a disclosure); marks it asked."""
         now = now or utcnow()
         query = (
             select(ChosenStep)
@@ -147,6 +150,7 @@ class CoachStore:
                 ChosenStep.asked_at.is_(None),
                 ChosenStep.outcome.is_(None),
                 ChosenStep.chosen_at <= now - FOLLOW_UP_AFTER,
+                ChosenStep.step.not_in(list(skipping)),
             )
             .order_by(ChosenStep.chosen_at.desc(), ChosenStep.id.desc())
             .limit(1)
@@ -192,8 +196,10 @@ class CoachStore:
             latest = {row.exercise: SavedPlan.of(row) for row in session.scalars(query)}
         return sorted(latest.values(), key=lambda plan: plan.created_at)
 
-    def take_plan_follow_up(self, sender_id: str, now: datetime | None = None) -> SavedPlan | None:
-        """The latest plan made in an earlier visit and not asked about yet; marks it asked."""
+    def take_plan_follow_up(self, sender_id: str, now: datetime | None = None,
+                            skipping: Collection[str] = ()) -> SavedPlan | None:
+        """The latest plan made in an earlier visit and not asked about yet, other than those of the
+        exercises `skipping`; marks it asked."""
         now = now or utcnow()
         query = (
             select(ExercisePlan)
@@ -202,6 +208,7 @@ class CoachStore:
                 ExercisePlan.asked_at.is_(None),
                 ExercisePlan.outcome.is_(None),
                 ExercisePlan.created_at <= now - FOLLOW_UP_AFTER,
+                ExercisePlan.exercise.not_in(list(skipping)),
             )
             .order_by(ExercisePlan.created_at.desc(), ExercisePlan.id.desc())
             .limit(1)

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 
 from actions import directory
 from actions.content import hotline, safety, therapy
-from actions.replies import Reply, send
+from actions.replies import Reply, bullets, paragraphs, send
 from actions.store import open_store
 
 NEEDS = {
@@ -46,8 +46,7 @@ def need_buttons(shown: str) -> list[dict[str, str]]:
 def listing(matches: directory.Matches) -> str:
     words = therapy()
     heading = words["listings"] if matches.exact_country else words["listings_elsewhere"]
-    lines = [f"- {r.name} ({r.reach}): {r.good_for}" for r in matches.resources]
-    return "\n".join([heading, *lines])
+    return paragraphs(heading, bullets([f"{r.name} ({r.reach}): {r.good_for}" for r in matches.resources]))
 
 
 def therapy_replies(
@@ -63,7 +62,7 @@ def therapy_replies(
         return [Reply(support), Reply(listing(directory.find(engine, "abuse", where)))]
     replies = [Reply(words["needs"][need]["intro"])]
     if need == "partner":
-        replies.append(Reply(f"{words['script_intro']}\n{words['script']}\n{words['script_tips']}"))
+        replies.append(Reply(paragraphs(words["script_intro"], words["script"], words["script_tips"])))
     replies.append(Reply(listing(directory.find(engine, need, where))))
     if country is None:
         replies.append(Reply(words["ask_country"]))

@@ -78,7 +78,8 @@ def prepare_databases() -> None:
     for label, url in (("tracker store", tracker_db_url()), ("coach", database_url())):
         if create_database(url):
             print(f"Created the {label} database {url.rsplit('/', 1)[-1]}.")
-    # Migrated once here rather than by each action server, so that two never race to migrate.
+    # Migrated here, before any server starts: each action server migrates on first use too (a no-op
+    # by then), and two starting at once on a fresh database would otherwise both try.
     open_store(database_url()).engine.dispose()
 
 

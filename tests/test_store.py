@@ -100,3 +100,11 @@ def test_forgetting_a_person_removes_their_plans_too(coach_store: CoachStore):
     coach_store.save_plan("ben", "love_well", {})
     assert coach_store.forget("ana") == 2
     assert coach_store.plans("ana") == [] and len(coach_store.plans("ben")) == 1
+
+
+def test_a_step_withheld_after_a_disclosure_is_never_asked_about_nor_given_an_outcome(coach_store):
+    coach_store.save_choice("ana", "not_about_you", "angry")
+    later = utcnow() + FOLLOW_UP_AFTER * 2
+    assert coach_store.take_follow_up("ana", now=later, skipping=("not_about_you",)) is None
+    assert coach_store.record_outcome("ana", "went_well") is None  # nothing was asked, nothing recorded
+    assert coach_store.take_follow_up("ana", now=later).step == "not_about_you"  # still unasked
