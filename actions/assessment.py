@@ -58,7 +58,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
-from actions.content import practice
+from coach.content import practice
 from components.spacy_parse import SUBJECTS, is_denied, is_negated, main_clauses, sentences, subject_of
 
 MODEL = "en_core_web_md"

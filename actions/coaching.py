@@ -8,7 +8,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.content import (
+from actions.replies import Reply, button, exercise_button, phrase, send, step_button, what_next_buttons
+from actions.safety import STEPS_UNSAFE_AFTER_ABUSE
+from actions.store import open_store
+from coach.content import (
     PATTERN_INTENTS,
     PATTERNS,
     coaching,
@@ -19,9 +22,6 @@ from actions.content import (
     step,
     step_names,
 )
-from actions.replies import Reply, button, exercise_button, phrase, send, step_button, what_next_buttons
-from actions.safety import STEPS_UNSAFE_AFTER_ABUSE
-from actions.store import open_store
 
 
 def next_step(candidates: list[str], offered: list[str], withheld: tuple[str, ...] = ()) -> str:

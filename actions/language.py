@@ -8,8 +8,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.content import input_wording
-from actions.safety import crisis_summary
+from coach.content import input_wording
+from coach.crisis import crisis_summary
 
 
 class ActionOtherLanguage(Action):

@@ -10,9 +10,9 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.assessment import Assessment, assess_reply
-from actions.content import pattern, practice, step
 from actions.replies import Reply, bullets, paragraphs, send, what_next_buttons
 from actions.store import open_store
+from coach.content import pattern, practice, step
 
 __all__ = ["Assessment", "assess_reply"]  # the practice contract: actions.practice.assess_reply
 

@@ -8,11 +8,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.content import privacy
 from actions.store import open_store
+from coach.content import DELETED, privacy
 
 # The channel (channels/guard.py) deletes the conversation itself once this reply has gone out.
-DELETED = "conversation_deleted"
 
 
 class ActionAskDelete(Action):

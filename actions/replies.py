@@ -8,7 +8,14 @@ from typing import Any
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.content import coaching, exercises, fill, step
+from coach.content import (  # noqa: F401 (re-used by the actions)
+    bullets,
+    coaching,
+    exercises,
+    fill,
+    paragraphs,
+    step,
+)
 
 
 @dataclass
@@ -17,17 +24,6 @@ class Reply:
 
     text: str
     buttons: list[dict[str, str]] = field(default_factory=list)
-
-
-def paragraphs(*blocks: str) -> str:
-    """Blocks of a bubble, a blank line apart: clients that render Markdown (rasa-webchat) join single
-    lines into one and glue a line after a list onto its last item; plain text reads the same."""
-    return "\n\n".join(block for block in blocks if block)
-
-
-def bullets(items: list[str], numbered: bool = False) -> str:
-    """A list, one item a line: Markdown's list and plain text's alike."""
-    return "\n".join(f"{number}. {item}" if numbered else f"- {item}" for number, item in enumerate(items, 1))
 
 
 def send(dispatcher: CollectingDispatcher, replies: list[Reply]) -> None:

@@ -9,8 +9,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.content import hotline, input_wording, resources, safety, service
-from actions.replies import Reply, bullets, paragraphs, send
+from actions.replies import Reply, paragraphs, send
+from coach.content import hotline, safety
+from coach.crisis import crisis_lines
 
 # Steps never suggested once abuse or danger is disclosed: couples therapy is advised against
 # where there is abuse, and "it's not about you" must never excuse a partner's control.
@@ -21,25 +22,6 @@ KINDS = {
     "safety_danger": "danger",
     "safety_coercive_control": "coercive_control",
 }
-
-
-def crisis_lines(kind: str) -> str:
-    """The numbers for this kind of danger, the emergency number and help outside the US."""
-    names = safety()["lines"]["self_harm" if kind == "self_harm" else "abuse"]
-    lines = [f"{line['name']}: {line['reach']} — {line['good_for']}" for line in map(service, names)]
-    elsewhere = service(safety()["lines"]["elsewhere"])
-    outside = f"Outside the US: {elsewhere['name']}, {elsewhere['reach']}, {elsewhere['good_for']}."
-    return paragraphs(bullets(lines), resources()["emergency"], outside)
-
-
-def crisis_summary() -> str:
-    """Every crisis line in a short list, for answers that can't tell what the person needs."""
-    lines = safety()["lines"]
-    names = [lines["self_harm"][0], lines["abuse"][0], lines["self_harm"][1]]
-    numbers = [f"{line['name']}: {line['reach']}" for line in map(service, names)]
-    elsewhere = service(lines["elsewhere"])
-    outside = f"Outside the US: {elsewhere['name']}, {elsewhere['reach']}"
-    return paragraphs(input_wording()["help"], resources()["emergency"], bullets([*numbers, outside]))
 
 
 def warning_signs(text: str) -> list[str]:

@@ -9,12 +9,12 @@ from rasa_sdk.events import ActionExecuted, EventType, Restarted, SessionStarted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.coaching import ActionNextStep, slot_list, withheld_steps
-from actions.content import coaching, pattern, privacy, resources, safety, step, step_names
 from actions.exercises import headline, visible_plans, words
 from actions.privacy import delete_everything
 from actions.replies import button, paragraphs, phrase, send, what_next_buttons
 from actions.safety import safety_replies
 from actions.store import open_store
+from coach.content import coaching, pattern, privacy, resources, safety, step, step_names
 
 
 class ActionSessionStart(Action):

@@ -14,9 +14,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.engine import Engine
 
 from actions import directory
-from actions.content import hotline, safety, therapy
 from actions.replies import Reply, bullets, paragraphs, send
 from actions.store import open_store
+from coach.content import hotline, safety, therapy
 
 NEEDS = {
     "ask_therapy": "couple",

@@ -28,9 +28,8 @@ import yaml
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
 
-from actions.content import input_wording, privacy
-from actions.privacy import DELETED
-from actions.safety import crisis_summary
+from coach.content import DELETED, input_wording, privacy
+from coach.crisis import crisis_summary
 from coach.logs import hidden, who
 
 logger = logging.getLogger(__name__)

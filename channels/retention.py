@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore
 from sqlalchemy import select
 
-from actions.content import practice
 from channels.privacy import holding_stores
+from coach.content import practice
 
 if TYPE_CHECKING:
     from rasa.core.agent import Agent

@@ -42,11 +42,11 @@ from rasa.shared.core.events import BotUttered, Restarted, UserUttered
 from sanic import Blueprint, Sanic
 from socketio import AsyncServer
 
-from actions.content import input_wording
 from channels.guard import MAX_BODY_BYTES, address_of, client_address, guarded, limit_request_size, limits
 from channels.privacy import CannotForget, forget_conversation
 from channels.retention import drop_practice_answer
 from channels.sessions import is_valid, new_session
+from coach.content import input_wording
 from coach.logs import hidden, who
 
 logger = logging.getLogger(__name__)

@@ -11,9 +11,9 @@ import urllib.request
 import pytest
 from servers import BIN, free_port, wait_for
 
-from actions.content import step, step_names
 from actions.server import authorised, listening_host
 from actions.store import PROJECT_DIR
+from coach.content import step, step_names
 
 TOKEN = "a-test-token-nobody-else-holds"
 # Not the end-to-end tests' ports: their own action server may be holding them.

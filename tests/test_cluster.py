@@ -21,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from servers import CLUSTER_FLOOD_LIMIT, Cluster, SocketChat, User, payloads_of, text_of
 
-from actions.content import input_wording, pattern, step, step_names
+from coach.content import input_wording, pattern, step, step_names
 
 pytestmark = pytest.mark.model
 

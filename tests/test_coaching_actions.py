@@ -16,8 +16,8 @@ from actions.coaching import (
     ActionNextStep,
     ActionRespondToPattern,
 )
-from actions.content import PATTERN_INTENTS, coaching, pattern, step, step_names
 from actions.replies import phrase
+from coach.content import PATTERN_INTENTS, coaching, pattern, step, step_names
 
 
 @pytest.mark.parametrize("intent,name", sorted(PATTERN_INTENTS.items()))

@@ -11,7 +11,7 @@ import urllib.error
 import pytest
 from servers import User, payloads_of, post, text_of
 
-from actions.content import pattern, step
+from coach.content import pattern, step
 
 pytestmark = pytest.mark.model
 
@@ -80,7 +80,7 @@ def test_a_long_story_is_answered_for_what_the_writer_does_in_the_middle_of_it(s
 
 
 def test_warning_signs_of_control_are_named_then_a_yes_to_fear_is_a_disclosure(servers):
-    from actions.content import resources
+    from coach.content import resources
 
     user = User()
     warned = user.says("she makes me hand over my phone every night and won't let me see my friends")
@@ -102,7 +102,7 @@ def test_warning_signs_of_control_then_a_no_and_coaching_goes_on(servers):
 
 
 def test_four_practice_rounds_with_feedback_and_progress(servers):
-    from actions.content import practice
+    from coach.content import practice
 
     user = User()
     menu = user.says("can we practise what i should say")
@@ -145,7 +145,7 @@ def test_stopping_and_safety_end_the_role_play(servers):
 
 
 def test_therapy_questions_get_real_options_that_fit_and_the_uk_is_answered(servers):
-    from actions.content import therapy
+    from coach.content import therapy
 
     user = User()
     cheap = text_of(user.says("i really can't afford therapy right now"))
@@ -282,7 +282,7 @@ def download_in(replies: list[dict]) -> dict | None:
 
 
 def test_from_anger_to_a_saved_downloadable_plan_and_back_to_it_next_time(servers):
-    from actions.content import exercises
+    from coach.content import exercises
 
     grounding = exercises()["exercises"]["not_about_you"]
     user = User()

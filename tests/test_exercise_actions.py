@@ -12,7 +12,6 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.coaching import ActionRespondToPattern, step_replies
-from actions.content import coaching, exercises, safety, step
 from actions.exercises import (
     EXERCISES,
     PLAN_FILENAME,
@@ -29,6 +28,7 @@ from actions.exercises import (
     plan_lines,
     truth_script,
 )
+from coach.content import coaching, exercises, safety, step
 
 VALIDATORS = {
     "motivations": ValidateMotivationsForm,

@@ -6,7 +6,6 @@ from conftest import make_tracker, payloads, said, slots_set, texts
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from actions.content import practice
 from actions.practice import (
     ActionAllowSavingReplies,
     ActionGiveFeedback,
@@ -19,6 +18,7 @@ from actions.practice import (
     pick_scenario,
 )
 from actions.store import PracticeAttempt
+from coach.content import practice
 
 
 def scenario(name: str) -> dict:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from conftest import make_tracker, payloads, said, slots_set
 
-from actions.content import input_wording, privacy
 from actions.language import ActionOtherLanguage
-from actions.privacy import DELETED, ActionAskDelete
+from actions.privacy import ActionAskDelete
 from actions.session import ActionAnswerOffer
+from coach.content import DELETED, input_wording, privacy
 
 
 def test_asking_to_delete_is_confirmed_before_anything_goes(dispatcher, domain, coach_db):

@@ -12,8 +12,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from actions.content import practice
 from channels.retention import drop_practice_answer
+from coach.content import practice
 
 ANSWER = "ugh fine, whatever, check my phone if it makes you happy"
 NOT_KEPT = practice()["menu"]["reply_removed"]

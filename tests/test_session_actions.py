@@ -8,7 +8,6 @@ from conftest import make_tracker, payloads, said, slots_set, texts
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from actions.content import coaching, pattern, safety, step
 from actions.replies import phrase
 from actions.session import (
     ActionAnswerOffer,
@@ -20,6 +19,7 @@ from actions.session import (
     summary_lines,
 )
 from actions.store import ChosenStep, ExercisePlan, utcnow
+from coach.content import coaching, pattern, safety, step
 
 
 def age_choices(coach_db, sender_id: str, days: int) -> None:

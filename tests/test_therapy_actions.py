@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import make_tracker, payloads, said, slots_set
 
-from actions.content import resources, therapy
 from actions.therapy import ActionNoteCountry, ActionSuggestTherapy
+from coach.content import resources, therapy
 
 
 def listed(text: str) -> list[str]:

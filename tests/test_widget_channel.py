@@ -7,7 +7,7 @@ import asyncio
 import pytest
 from servers import SocketChat
 
-from actions.content import pattern
+from coach.content import pattern
 
 pytestmark = pytest.mark.model
 

@@ -8,8 +8,9 @@ from html import escape
 import pytest
 from markdown_it import MarkdownIt
 
-from actions.safety import crisis_summary, safety_replies, warning_replies
+from actions.safety import safety_replies, warning_replies
 from actions.therapy import listing
+from coach.crisis import crisis_summary
 
 render = MarkdownIt("commonmark").render
 

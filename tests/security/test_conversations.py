@@ -20,7 +20,7 @@ import uuid
 import pytest
 from servers import Servers, SocketChat, free_port, text_of
 
-from actions.content import input_wording, practice
+from coach.content import input_wording, practice
 
 pytestmark = pytest.mark.model
 

@@ -13,7 +13,7 @@ import asyncio
 import pytest
 from servers import Cluster, SocketChat, text_of
 
-from actions.content import privacy
+from coach.content import privacy
 
 pytestmark = pytest.mark.model
 

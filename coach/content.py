@@ -1,4 +1,5 @@
-"""The content files: the article's content, practice, therapy and safety wording, and resource facts."""
+"""The content files: the article's content, practice, therapy and safety wording, and resource facts;
+and how their wording is put together so that it reads right in any chat client."""
 
 from __future__ import annotations
 
@@ -9,6 +10,10 @@ from typing import Any
 import yaml
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
+
+# The custom payload with which the assistant says it deleted the conversation (actions/privacy.py):
+# the channel then deletes it (channels/guard.py) and the widget forgets it (web/src/widget.js).
+DELETED = "conversation_deleted"
 
 # The five responses the article says backfire, in the article's order, and the intents naming them.
 PATTERNS = ("reassuring", "ignoring", "angry", "giving_in", "withholding")
@@ -112,3 +117,14 @@ def privacy() -> dict[str, Any]:
 def exercises() -> dict[str, Any]:
     """The guided exercises: questions, the answers they understand, results and plans."""
     return yaml.safe_load((CONTENT_DIR / "exercises.yml").read_text(encoding="utf-8"))
+
+
+def paragraphs(*blocks: str) -> str:
+    """Blocks of a bubble, a blank line apart: clients that render Markdown (rasa-webchat) join single
+    lines into one and glue a line after a list onto its last item; plain text reads the same."""
+    return "\n\n".join(block for block in blocks if block)
+
+
+def bullets(items: list[str], numbered: bool = False) -> str:
+    """A list, one item a line: Markdown's list and plain text's alike."""
+    return "\n".join(f"{number}. {item}" if numbered else f"- {item}" for number, item in enumerate(items, 1))
