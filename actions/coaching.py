@@ -10,7 +10,6 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.replies import Reply, button, exercise_button, phrase, send, step_button, what_next_buttons
 from actions.safety import STEPS_UNSAFE_AFTER_ABUSE
-from actions.store import open_store
 from coach.content import (
     PATTERN_INTENTS,
     PATTERNS,
@@ -22,6 +21,7 @@ from coach.content import (
     step,
     step_names,
 )
+from coach.store import open_store
 
 
 def next_step(candidates: list[str], offered: list[str], withheld: tuple[str, ...] = ()) -> str:

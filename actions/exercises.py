@@ -14,8 +14,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.coaching import step_replies, withheld_steps
 from actions.replies import Reply, bullets, button, paragraphs, send, what_next_buttons
-from actions.store import SavedPlan, open_store
 from coach.content import coaching, exercises, fill, partner_phrase, safety
+from coach.store import SavedPlan, open_store
 
 # Each exercise belongs to the step of the same name; these are the questions (form slots) it asks,
 # in order. domain.yml's forms list the same slots, and the unit tests check that they agree.

@@ -11,8 +11,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.assessment import Assessment, assess_reply
 from actions.replies import Reply, bullets, paragraphs, send, what_next_buttons
-from actions.store import open_store
 from coach.content import pattern, practice, step
+from coach.store import open_store
 
 __all__ = ["Assessment", "assess_reply"]  # the practice contract: actions.practice.assess_reply
 

@@ -8,8 +8,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.store import open_store
 from coach.content import DELETED, privacy
+from coach.store import open_store
 
 # The channel (channels/guard.py) deletes the conversation itself once this reply has gone out.
 

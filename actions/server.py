@@ -22,8 +22,8 @@ from sanic import Sanic, response
 from sanic.exceptions import InvalidUsage, SanicException
 from sanic.request import Request
 
-from actions.store import open_store
 from coach import logs
+from coach.store import open_store
 
 TOKEN_VARIABLE = "TRUST_COACH_ACTION_TOKEN"
 # The one setting that opens the servers to other machines (scripts/run.sh passes it to all three).

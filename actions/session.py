@@ -13,8 +13,8 @@ from actions.exercises import headline, visible_plans, words
 from actions.privacy import delete_everything
 from actions.replies import button, paragraphs, phrase, send, what_next_buttons
 from actions.safety import safety_replies
-from actions.store import open_store
 from coach.content import coaching, pattern, privacy, resources, safety, step, step_names
+from coach.store import open_store
 
 
 class ActionSessionStart(Action):

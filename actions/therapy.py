@@ -13,10 +13,10 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.engine import Engine
 
-from actions import directory
 from actions.replies import Reply, bullets, paragraphs, send
-from actions.store import open_store
+from coach import directory
 from coach.content import hotline, safety, therapy
+from coach.store import open_store
 
 NEEDS = {
     "ask_therapy": "couple",

@@ -16,11 +16,8 @@ import functools
 import json
 import logging
 import os
-import time
 import unicodedata
-from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +25,7 @@ import yaml
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
 
+from channels.limits import Limits
 from coach.content import DELETED, input_wording, privacy
 from coach.crisis import crisis_summary
 from coach.logs import hidden, who
@@ -38,16 +36,6 @@ MAX_CHARS = 10_000
 # Sanic refuses a larger request body before reading it (a message of MAX_CHARS emoji is 40 KB).
 MAX_BODY_BYTES = 64 * 1024
 DOMAIN_FILE = Path(__file__).resolve().parent.parent / "domain.yml"
-# The flood limits, "count/seconds" ("0/60" turns one off), from these variables or these defaults.
-LIMITS = {
-    # A person types well under one message every two seconds; a script or a stuck key does not.
-    "TRUST_COACH_RATE_LIMIT": "30/60",
-    # One address may be several people (a household, an office behind one router); a script
-    # rotating sender ids is one address.
-    "TRUST_COACH_ADDRESS_LIMIT": "120/60",
-    # New conversations from one address: a person starts a few, a script hundreds.
-    "TRUST_COACH_SESSION_LIMIT": "20/600",
-}
 # Proxies (nginx under `make cluster`) whose X-Real-IP header names the client; anyone else could forge it.
 TRUSTED_PROXIES = set(os.environ.get("TRUST_COACH_TRUSTED_PROXIES", "").replace(",", " ").split())
 # The address the message came from, set by the channel that received it.
@@ -129,66 +117,6 @@ def problem_with(original: str, text: str) -> str | None:
 def answer(problem: str) -> str:
     wording = input_wording()[problem].format(limit=f"{MAX_CHARS:,}")
     return f"{wording}\n\n{crisis_summary()}" if problem in ("too_long", "trouble") else wording
-
-
-class RateLimit:
-    """At most `count` messages under one key (a sender, an address) in any `seconds`; it remembers the
-    latest keys only."""
-
-    def __init__(self, spec: str, senders: int = 10_000) -> None:
-        count, _, seconds = spec.partition("/")
-        self.count, self.seconds, self.senders = int(count), float(seconds or 60), senders
-        self._recent: OrderedDict[str, deque[float]] = OrderedDict()
-
-    def allows(self, sender: str, now: float | None = None) -> bool:
-        if self.count <= 0:  # "0/60" turns it off (the benchmark plays users who type very fast)
-            return True
-        now = time.monotonic() if now is None else now
-        times = self._recent.pop(sender, None) or deque()
-        while times and times[0] <= now - self.seconds:
-            times.popleft()
-        self._recent[sender] = times
-        if len(self._recent) > self.senders:
-            self._recent.popitem(last=False)
-        if len(times) >= self.count:
-            return False
-        times.append(now)
-        return True
-
-
-def rate_limit(spec: str) -> RateLimit:
-    """A flood limit: shared through Redis when the replicas have one (make cluster, deploy/),
-    otherwise this server's own."""
-    if os.environ.get("TRUST_COACH_REDIS_HOST"):
-        from cluster.rate_limit import RedisRateLimit
-
-        return RedisRateLimit.from_environment(spec)
-    return RateLimit(spec)
-
-
-@dataclass
-class Limits:
-    """The flood limits, one set for every channel: per sender, per address, and on new conversations."""
-
-    sender: RateLimit
-    address: RateLimit
-    sessions: RateLimit
-
-    def allow_message(self, sender: str, address: str | None) -> bool:
-        # Keys are hashes: the limit's memory (or Redis) never holds a conversation's id.
-        return self.sender.allows(f"sender:{who(sender)}") and (
-            address is None or self.address.allows(f"address:{who(address)}")
-        )
-
-    def allow_new_session(self, address: str | None) -> bool:
-        return address is None or self.sessions.allows(f"session:{who(address)}")
-
-
-@functools.cache
-def limits() -> Limits:
-    """The limits of this process, which its REST and socket.io channels share."""
-    spec = {name: os.environ.get(name) or default for name, default in LIMITS.items()}
-    return Limits(*(rate_limit(spec[name]) for name in LIMITS))
 
 
 def _count_replies(output: OutputChannel) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from sqlalchemy import delete, func, select
 if TYPE_CHECKING:
     from rasa.core.agent import Agent
 
-    from actions.store import CoachStore
+    from coach.store import CoachStore
 
 logger = logging.getLogger(__name__)
 

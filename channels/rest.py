@@ -22,7 +22,8 @@ from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.guard import MessageHandler, address_of, client_address, guarded, limit_request_size, limits
+from channels.guard import MessageHandler, address_of, client_address, guarded, limit_request_size
+from channels.limits import limits
 from channels.privacy import forget_conversation
 from channels.retention import drop_practice_answer
 

@@ -42,7 +42,8 @@ from rasa.shared.core.events import BotUttered, Restarted, UserUttered
 from sanic import Blueprint, Sanic
 from socketio import AsyncServer
 
-from channels.guard import MAX_BODY_BYTES, address_of, client_address, guarded, limit_request_size, limits
+from channels.guard import MAX_BODY_BYTES, address_of, client_address, guarded, limit_request_size
+from channels.limits import limits
 from channels.privacy import CannotForget, forget_conversation
 from channels.retention import drop_practice_answer
 from channels.sessions import is_valid, new_session

@@ -3,7 +3,7 @@
 from alembic import context
 from sqlalchemy import create_engine
 
-from actions.store import Base, database_url
+from coach.store import Base, database_url
 
 target_metadata = Base.metadata
 

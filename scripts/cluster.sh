@@ -28,7 +28,7 @@ export TRUST_COACH_REDIS_DB=${TRUST_COACH_REDIS_DB:-1}
 export TRUST_COACH_REDIS_PASSWORD=${TRUST_COACH_REDIS_PASSWORD:-}
 export TRUST_COACH_REDIS_KEY_PREFIX=${TRUST_COACH_REDIS_KEY_PREFIX:-trustcoach}
 export TRUST_COACH_ACTION_URL=http://127.0.0.1:$CLUSTER_PORT/action-server/webhook
-# The coach's own database (actions/store.py), given to the action servers only, as in production:
+# The coach's own database (coach/store.py), given to the action servers only, as in production:
 # a replica deletes a person's records through them (channels/privacy.py), never by itself.
 COACH_DB_URL=${TRUST_COACH_DB_URL:-postgresql://postgres@127.0.0.1:5432/trust_coach}
 unset TRUST_COACH_DB_URL

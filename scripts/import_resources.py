@@ -9,8 +9,8 @@ from pathlib import Path
 # Run as a script, the project's own package is not on the path unless installed.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from actions.directory import import_resources  # noqa: E402
-from actions.store import database_url, open_store  # noqa: E402
+from coach.directory import import_resources  # noqa: E402
+from coach.store import database_url, open_store  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

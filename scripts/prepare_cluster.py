@@ -73,7 +73,7 @@ def create_database(url: str) -> bool:
 
 def prepare_databases() -> None:
     """The tracker store's and the coach's databases exist, and the coach's is migrated."""
-    from actions.store import database_url, open_store
+    from coach.store import database_url, open_store
 
     for label, url in (("tracker store", tracker_db_url()), ("coach", database_url())):
         if create_database(url):

@@ -12,8 +12,8 @@ import os
 from rasa.core.tracker_store import TrackerStore
 from rasa.utils.endpoints import read_endpoint_config
 
-from actions.store import open_store
 from channels.privacy import purge_older_than
+from coach.store import open_store
 
 
 def main() -> None:

@@ -18,8 +18,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from servers import REDIS_DB, Cluster, Servers, running_cluster
 from sqlalchemy import create_engine, text
 
-from actions import store
-from actions.store import PROJECT_DIR
+from coach import store
+from coach.store import PROJECT_DIR
 
 
 @pytest.fixture()

@@ -32,7 +32,7 @@ import yaml
 from sqlalchemy import create_engine, inspect, text, update
 from sqlalchemy.orm import Session
 
-from actions.store import PROJECT_DIR, ChosenStep, ExercisePlan, open_store, utcnow
+from coach.store import PROJECT_DIR, ChosenStep, ExercisePlan, open_store, utcnow
 
 RASA_PORT = int(os.environ.get("TRUST_COACH_TEST_RASA_PORT", "5105"))
 # A Redis database number of the tests' own (127.0.0.1:6379); key prefixes keep test runs apart in it.

@@ -12,8 +12,8 @@ import pytest
 from servers import BIN, free_port, wait_for
 
 from actions.server import authorised, listening_host
-from actions.store import PROJECT_DIR
 from coach.content import step, step_names
+from coach.store import PROJECT_DIR
 
 TOKEN = "a-test-token-nobody-else-holds"
 # Not the end-to-end tests' ports: their own action server may be holding them.

@@ -6,7 +6,7 @@ import importlib.util
 
 import pytest
 
-from actions.store import PROJECT_DIR
+from coach.store import PROJECT_DIR
 
 
 @pytest.fixture()

@@ -7,8 +7,8 @@ import re
 
 import yaml
 
-from actions.store import PROJECT_DIR
 from coach.content import PATTERN_INTENTS, PATTERNS, coaching, resources, safety, service, step_names
+from coach.store import PROJECT_DIR
 
 
 def all_texts(node) -> list[str]:

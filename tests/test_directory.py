@@ -18,7 +18,7 @@ from sqlalchemy import func, inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from actions.directory import (
+from coach.directory import (
     SEED_FILE,
     Resource,
     ResourceKind,
@@ -29,7 +29,7 @@ from actions.directory import (
     valid_reach,
     validate,
 )
-from actions.store import PROJECT_DIR, Base, migrate
+from coach.store import PROJECT_DIR, Base, migrate
 
 SOURCE = PROJECT_DIR.parent / "shared" / "source" / "resources.md"
 DIRECTORY_TABLES = {"resources", "resource_kinds"}

@@ -9,7 +9,9 @@ import logging
 import pytest
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
-from channels.guard import DELETED, MAX_CHARS, Limits, RateLimit, clean, client_address, guarded, limits
+from channels.guard import MAX_CHARS, clean, client_address, guarded
+from channels.limits import Limits, RateLimit, limits
+from coach.content import DELETED
 
 
 class Assistant:

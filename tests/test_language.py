@@ -7,7 +7,7 @@ import re
 import pytest
 import yaml
 
-from actions.store import PROJECT_DIR
+from coach.store import PROJECT_DIR
 from components.language import is_other_language
 
 ANNOTATION = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})")

@@ -14,7 +14,7 @@ import yaml
 from conftest import load_script
 from rasa.shared.nlu.training_data.loading import load_data
 
-from actions.store import PROJECT_DIR
+from coach.store import PROJECT_DIR
 
 pytestmark = pytest.mark.model
 

@@ -17,8 +17,8 @@ from actions.practice import (
     partner_line,
     pick_scenario,
 )
-from actions.store import PracticeAttempt
 from coach.content import practice
+from coach.store import PracticeAttempt
 
 
 def scenario(name: str) -> dict:

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from actions.store import PROJECT_DIR
+from coach.store import PROJECT_DIR
 
 
 @pytest.fixture(scope="module")

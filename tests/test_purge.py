@@ -12,8 +12,8 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from actions.store import PROJECT_DIR
 from channels.privacy import purge_older_than
+from coach.store import PROJECT_DIR
 
 DAY = 86400
 

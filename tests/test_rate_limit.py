@@ -1,12 +1,11 @@
-"""The flood limit holds across Rasa replicas when they share Redis (cluster/rate_limit.py)."""
+"""The flood limit holds across Rasa replicas when they share Redis (channels/limits.py)."""
 
 from __future__ import annotations
 
 import redis
 from servers import REDIS_DB
 
-from channels.guard import RateLimit, rate_limit
-from cluster.rate_limit import RedisRateLimit
+from channels.limits import RateLimit, RedisRateLimit, rate_limit
 
 
 def replica(key_prefix: str, spec: str = "3/60", port: int = 6379) -> RedisRateLimit:

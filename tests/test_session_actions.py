@@ -18,8 +18,8 @@ from actions.session import (
     ActionSummarise,
     summary_lines,
 )
-from actions.store import ChosenStep, ExercisePlan, utcnow
 from coach.content import coaching, pattern, safety, step
+from coach.store import ChosenStep, ExercisePlan, utcnow
 
 
 def age_choices(coach_db, sender_id: str, days: int) -> None:

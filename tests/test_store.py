@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import inspect
 
-from actions.store import FOLLOW_UP_AFTER, CoachStore, migrate, utcnow
+from coach.store import FOLLOW_UP_AFTER, CoachStore, migrate, utcnow
 
 
 @pytest.fixture()

@@ -22,8 +22,8 @@ import uuid
 import pytest
 from servers import BIN, Servers, free_port, records_of, wait_for
 
-from actions.store import PROJECT_DIR
 from coach.content import practice, privacy
+from coach.store import PROJECT_DIR
 
 # A practice answer the victim allowed the coach to keep: what a forged call would be after.
 VICTIM_REPLY = "i was texting my sister about her birthday, marker-reply-3b7e"

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, relationship, selectinload
 
-from actions.store import PROJECT_DIR, Base
+from coach.store import PROJECT_DIR, Base
 
 SEED_FILE = PROJECT_DIR / "content" / "directory.yml"
 
