@@ -6,106 +6,16 @@ real Rasa server and action server. Screenshots of the main states go to results
 
 from __future__ import annotations
 
-import os
-import re
 import time
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 from servers import DEMO_URL
+from widget_page import EXIT_URL, PHONE, REPLY_TIMEOUT, WORDING, Chat, screenshot
 
-from actions.content import coaching, exercises, fill, pattern, practice, privacy, step
-from actions.store import PROJECT_DIR
+from coach.content import coaching, exercises, fill, pattern, practice, privacy, step
 
 pytestmark = pytest.mark.browser
-
-SCREENSHOTS = PROJECT_DIR / "results" / "screenshots"
-REPLY_TIMEOUT = 60_000
-# Quick exit's neutral site: answered by the tests themselves, so they need no internet.
-EXIT_URL = "https://www.google.com/"
-CHROMIUM = os.environ.get("TRUST_COACH_CHROMIUM", "/usr/bin/chromium")
-
-
-@pytest.fixture(scope="session")
-def browser() -> Browser:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (as .ci/run does)")
-    with sync_playwright() as playwright:
-        # Debian's Chromium; Playwright's own browser download does not work here.
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture()
-def page(browser: Browser, servers) -> Page:
-    """A fresh browser profile (so a fresh conversation) with a desktop-sized window."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, accept_downloads=True)
-    context.route(f"{EXIT_URL}**", lambda route: route.fulfill(
-        status=200, content_type="text/html", body="<title>Google</title><p>A neutral page</p>"))
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    yield page
-    context.close()
-
-
-def widget_wording() -> dict[str, str]:
-    """The widget's own labels, from the one file that holds them."""
-    source = (PROJECT_DIR / "web" / "src" / "wording.js").read_text()
-    return {key: value for key, value in re.findall(r'(\w+):\s*"((?:[^"\\]|\\.)*)"', source)}
-
-
-WORDING = widget_wording()
-
-
-def screenshot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}.png")
-
-
-class Chat:
-    """The widget on the demo page, found the way a person (or a screen reader) finds it."""
-
-    def __init__(self, page: Page) -> None:
-        self.page = page
-        self.log = page.get_by_role("log")
-        self.input = page.get_by_label(WORDING["inputLabel"])
-        self.notice = page.locator("#trust-coach-widget .notice")
-        self.typing = page.locator("#trust-coach-widget .typing")
-
-    def open(self) -> Chat:
-        self.page.goto(DEMO_URL)
-        self.page.get_by_role("button", name=WORDING["launcher"]).click()
-        expect(self.log).to_contain_text("automated coach", timeout=REPLY_TIMEOUT)
-        return self
-
-    def say(self, text: str) -> None:
-        self.input.fill(text)
-        self.input.press("Enter")
-
-    def press(self, title: str) -> None:
-        self.page.get_by_role("group", name=WORDING["suggestions"]).get_by_role("button", name=title).click()
-
-    def expect_said(self, text: str) -> None:
-        expect(self.log).to_contain_text(text, timeout=REPLY_TIMEOUT)
-
-    def suggestions(self) -> Locator:
-        """The suggested replies, once shown: they come with an answer's last message, a moment
-        after its first ones."""
-        buttons = self.page.get_by_role("group", name=WORDING["suggestions"]).get_by_role("button")
-        expect(buttons.first).to_be_visible(timeout=REPLY_TIMEOUT)
-        return buttons
-
-    def session_id(self) -> str:
-        return self.page.evaluate("localStorage.getItem('trust-coach.session')")
-
-    def messages(self, sender: str) -> list[str]:
-        return self.page.locator(f"#trust-coach-widget .message.{sender} .text").all_inner_texts()
 
 
 def test_a_whole_conversation_from_greeting_to_practice_feedback(page, servers):
@@ -369,7 +279,7 @@ def test_text_contrast_passes_wcag_aa_and_the_host_page_styles_stay_out(page, se
 
 
 def test_on_a_360_pixel_phone_the_chat_fills_the_screen_without_sideways_scrolling(browser, servers):
-    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+    context = browser.new_context(**PHONE)
     page = context.new_page()
     try:
         chat = Chat(page).open()

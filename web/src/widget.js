@@ -113,7 +113,12 @@ class ChatWidget {
     }, WORDING.launcher);
 
     this.notice = el("p", { class: "notice", role: "status", hidden: true });
-    this.log = el("ol", { class: "log", role: "log", "aria-live": "polite", "aria-label": WORDING.log });
+    // The messages are a list inside the live region, not the region itself: role="log" on the <ol>
+    // would take away its list role and leave the <li> items orphaned. The region scrolls, so it
+    // takes keyboard focus (tabindex) for the arrow keys to scroll it.
+    this.messages = el("ol", { class: "messages" });
+    this.log = el("div", { class: "log", role: "log", "aria-live": "polite", "aria-label": WORDING.log,
+      tabindex: "0" }, this.messages);
     this.typing = el("p", { class: "typing", hidden: true }, el("span", { class: "dots", "aria-hidden": "true" }),
       WORDING.typing);
     this.replies = el("div", { class: "replies", role: "group", "aria-label": WORDING.suggestions });
@@ -231,7 +236,7 @@ class ChatWidget {
   restore(messages) {
     const reconnecting = !this.notice.hidden && this.notice.textContent === WORDING.connectionLost;
     this.log.setAttribute("aria-busy", "true");
-    this.log.replaceChildren();
+    this.messages.replaceChildren();
     this.replies.replaceChildren();
     const known = new Set();
     let replies = [];
@@ -307,7 +312,7 @@ class ChatWidget {
 
   startOver() {
     this.closeConfirm();
-    this.log.replaceChildren();
+    this.messages.replaceChildren();
     this.send("/restart", null);
     this.input.focus();
   }
@@ -345,7 +350,7 @@ class ChatWidget {
     this.token = null;
     this.outbox = [];
     this.typing.hidden = true;
-    this.log.replaceChildren();
+    this.messages.replaceChildren();
     this.replies.replaceChildren();
     this.showNotice(WORDING.deleted, 5000);
     this.ready = false;
@@ -368,7 +373,7 @@ class ChatWidget {
   addUserItem(text) {
     const item = el("li", { class: "message user" }, el("span", { class: "visually-hidden" }, WORDING.youSaid),
       el("span", { class: "text" }, text));
-    this.log.append(item);
+    this.messages.append(item);
     return item;
   }
 
@@ -384,7 +389,7 @@ class ChatWidget {
         onclick: () => saveTextFile(download.filename, download.text ?? ""),
       }, String(download.label || WORDING.download)));
     }
-    this.log.append(item);
+    this.messages.append(item);
   }
 
   showReplies(quickReplies) {
