@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-import actions.assessment
+import actions.assessment.knowledge
+import actions.assessment.learned
 from actions.assessment import PATTERNS, QUALITIES, Assessment, assess_reply
+from coach.patterns import KnowledgeFileError
 
 # Each labelled set and the accuracy it must keep, each at what it reaches: the first set (146 replies);
 # a second written later (its harder 40 replies on sarcasm and pushback included), since tuned on; a
@@ -547,13 +549,26 @@ def test_the_learned_reading_hears_a_jab_no_rule_lists():
 def test_a_training_reply_without_a_known_label_is_refused_by_file_and_number(tmp_path, monkeypatch):
     training = tmp_path / "replies.yml"
     training.write_text('replies:\n  - {label: calm, text: "my sister"}\n  - {label: sulking, text: "k"}\n')
-    monkeypatch.setattr(actions.assessment, "TRAINING_REPLIES", training)
-    actions.assessment._learned_reader.cache_clear()
+    monkeypatch.setattr(actions.assessment.learned, "TRAINING_REPLIES", training)
+    actions.assessment.learned.learned_reader.cache_clear()
     try:
         with pytest.raises(ValueError, match=r"replies\.yml: reply 2 needs a text and a label"):
-            actions.assessment._learned_reader()
+            actions.assessment.learned.learned_reader()
     finally:
-        actions.assessment._learned_reader.cache_clear()
+        actions.assessment.learned.learned_reader.cache_clear()
+
+
+@pytest.mark.parametrize("bad_line,problem", [
+    ('{"label": "angry", "pattern": "you always"', "not valid JSON"),
+    ('{"label": "angyr", "pattern": "you always"}', "unknown label 'angyr'"),
+    ('{"label": "angry", "pattern": [{"LEMA": "stop"}]}', "spaCy rejects the pattern of 'angry'"),
+])
+def test_a_malformed_pattern_line_is_refused_by_file_and_line(tmp_path, monkeypatch, bad_line, problem):
+    patterns = tmp_path / "phrases.jsonl"
+    patterns.write_text('{"label": "ignoring", "pattern": "drop it"}\n\n' + bad_line + "\n", encoding="utf8")
+    monkeypatch.setattr(actions.assessment.knowledge, "PATTERN_FILES", (patterns,))
+    with pytest.raises(KnowledgeFileError, match=rf"phrases\.jsonl, line 3: {problem}"):
+        actions.assessment.knowledge.read_all_patterns()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -577,7 +592,7 @@ def test_the_assessment_is_a_frozen_value():
 def test_importing_the_module_loads_no_model():
     code = (
         "import actions.assessment as a, sys; "
-        "assert a._language.cache_info().currsize == 0; "
+        "assert a.knowledge.nlp.cache_info().currsize == 0; "
         "assert 'en_core_web_md' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parent.parent)
