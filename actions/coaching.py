@@ -11,11 +11,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.replies import Reply, button, exercise_button, phrase, send, step_button, what_next_buttons
 from actions.safety import STEPS_UNSAFE_AFTER_ABUSE
 from coach.content import (
-    PATTERN_INTENTS,
     PATTERNS,
     coaching,
     fill,
     hotline,
+    meaning_of,
     pattern,
     safety,
     step,
@@ -94,7 +94,7 @@ def pattern_replies(
 def described_patterns(tracker: Tracker) -> list[str]:
     """The response the intent names, plus a second one the message also describes, if any."""
     intent = (tracker.latest_message.get("intent") or {}).get("name")
-    primary = PATTERN_INTENTS.get(intent)
+    primary = meaning_of(intent, "pattern")
     cues = [cue for cue in tracker.get_latest_entity_values("pattern_cue") if cue in PATTERNS]
     if primary is None:
         return cues[:1]
@@ -219,6 +219,26 @@ class ActionExploreStep(Action):
         ]
 
 
+def suggest_next_step(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """Suggests another step that fits what the user described, one not offered yet; "another step"
+    and a yes to "want another?" (actions/session.py) both come here."""
+    offered = slot_list(tracker, "steps_offered")
+    withheld = withheld_steps(tracker)
+    if all(name in offered or name in withheld for name in step_names()):
+        buttons = steps_buttons("choose_step", withheld)
+        dispatcher.utter_message(text=phrase("no_more_steps"), buttons=buttons)
+        return [SlotSet("offer", None)]
+    current = tracker.get_slot("current_pattern")
+    candidates = pattern(current)["steps"] if current in PATTERNS else []
+    name = next_step(candidates, offered, withheld)
+    send(dispatcher, step_replies([name], tracker.get_slot("partner_term")))
+    return [
+        SlotSet("steps_offered", offered + [name]),
+        SlotSet("last_step", name),
+        SlotSet("offer", "next_step"),
+    ]
+
+
 class ActionNextStep(Action):
     """Suggests another step that fits what the user described, one not offered yet."""
 
@@ -228,21 +248,7 @@ class ActionNextStep(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        offered = slot_list(tracker, "steps_offered")
-        withheld = withheld_steps(tracker)
-        if all(name in offered or name in withheld for name in step_names()):
-            buttons = steps_buttons("choose_step", withheld)
-            dispatcher.utter_message(text=phrase("no_more_steps"), buttons=buttons)
-            return [SlotSet("offer", None)]
-        current = tracker.get_slot("current_pattern")
-        candidates = pattern(current)["steps"] if current in PATTERNS else []
-        name = next_step(candidates, offered, withheld)
-        send(dispatcher, step_replies([name], tracker.get_slot("partner_term")))
-        return [
-            SlotSet("steps_offered", offered + [name]),
-            SlotSet("last_step", name),
-            SlotSet("offer", "next_step"),
-        ]
+        return suggest_next_step(dispatcher, tracker)
 
 
 def steps_buttons(intent: str, withheld: tuple[str, ...] = ()) -> list[dict[str, str]]:
@@ -335,13 +341,6 @@ class ActionAddressHiding(Action):
         return [SlotSet("offer", None)]
 
 
-FEELINGS = {
-    "feeling_burned_out": "burned_out",
-    "feeling_frustrated": "frustrated",
-    "feeling_controlled": "controlled",
-}
-
-
 class ActionAcknowledgeFeeling(Action):
     """Answers a feeling the article names (burned out, frustrated, controlled) with empathy."""
 
@@ -352,7 +351,7 @@ class ActionAcknowledgeFeeling(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        feeling = FEELINGS.get(intent, "frustrated")
+        feeling = meaning_of(intent, "feeling") or "frustrated"
         text = fill(coaching()["feelings"][feeling], tracker.get_slot("partner_term"))
         if feeling == "controlled":
             text += " " + safety()["control_note"].format(hotline=hotline())

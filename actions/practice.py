@@ -108,6 +108,14 @@ class ActionPracticeMenu(Action):
         return []
 
 
+def start_scenario(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """Sets the scene for the situation asked for (or a surprise one) and starts its first round."""
+    requested = next(tracker.get_latest_entity_values("scenario"), None)
+    scenario = pick_scenario(requested, tracker.get_slot("practice_scenario"))
+    dispatcher.utter_message(text=practice()["scenarios"][scenario]["setting"])
+    return round_events(scenario, 0)
+
+
 class ActionStartScenario(Action):
     """Sets the scene for the chosen (or a surprise) situation; the form then lets the partner speak."""
 
@@ -117,10 +125,7 @@ class ActionStartScenario(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        requested = next(tracker.get_latest_entity_values("scenario"), None)
-        scenario = pick_scenario(requested, tracker.get_slot("practice_scenario"))
-        dispatcher.utter_message(text=practice()["scenarios"][scenario]["setting"])
-        return round_events(scenario, 0)
+        return start_scenario(dispatcher, tracker)
 
 
 class ActionGiveFeedback(Action):
@@ -152,7 +157,7 @@ class ActionNextRound(Action):
     ) -> list[EventType]:
         current = tracker.get_slot("practice_scenario")
         if current not in practice()["scenarios"]:
-            return ActionStartScenario().run(dispatcher, tracker, domain)
+            return start_scenario(dispatcher, tracker)
         return round_events(current, int(tracker.get_slot("practice_round") or 0) + 1)
 
 

@@ -10,18 +10,12 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.replies import Reply, paragraphs, send
-from coach.content import hotline, safety
+from coach.content import hotline, meaning_of, safety
 from coach.crisis import crisis_lines
 
 # Steps never suggested once abuse or danger is disclosed: couples therapy is advised against
 # where there is abuse, and "it's not about you" must never excuse a partner's control.
 STEPS_UNSAFE_AFTER_ABUSE = ("couples_therapy", "not_about_you")
-
-KINDS = {
-    "safety_self_harm": "self_harm",
-    "safety_danger": "danger",
-    "safety_coercive_control": "coercive_control",
-}
 
 
 def warning_signs(text: str) -> list[str]:
@@ -75,7 +69,7 @@ class ActionSafetyResponse(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        kind = KINDS.get(intent, "danger")
+        kind = meaning_of(intent, "safety") or "danger"
         if kind == "coercive_control":
             # Not yet a disclosure: the answer asks whether they feel afraid (ActionAnswerOffer).
             send(dispatcher, warning_replies(tracker.latest_message.get("text") or ""))

@@ -8,12 +8,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, Restarted, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.coaching import ActionNextStep, slot_list, withheld_steps
-from actions.exercises import headline, visible_plans, words
+from actions.coaching import slot_list, suggest_next_step, withheld_steps
+from actions.plans import headline, visible_plans, words
 from actions.privacy import delete_everything
 from actions.replies import button, paragraphs, phrase, send, what_next_buttons
 from actions.safety import safety_replies
-from coach.content import coaching, pattern, privacy, resources, safety, step, step_names
+from coach.content import coaching, meaning_of, pattern, privacy, resources, safety, step, step_names
 from coach.store import open_store
 
 
@@ -61,7 +61,7 @@ class ActionRecordStepOutcome(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        outcome = "went_well" if intent == "step_went_well" else "went_badly"
+        outcome = meaning_of(intent, "outcome") or "went_badly"
         name = open_store().record_outcome(tracker.sender_id, outcome)
         if name is None:
             dispatcher.utter_message(text=phrase("outcome_unknown"), buttons=what_next_buttons())
@@ -170,17 +170,17 @@ class ActionAnswerOffer(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        answer = meaning_of((tracker.latest_message.get("intent") or {}).get("name"), "answer")
         offer = tracker.get_slot("offer")
         if offer == "afraid":
-            return answer_to_afraid(dispatcher, intent == "affirm")
-        if intent == "deny":
+            return answer_to_afraid(dispatcher, answer == "yes")
+        if answer == "no":
             dispatcher.utter_message(text=privacy()["kept"] if offer == "delete" else phrase("no_problem"))
             return [SlotSet("offer", None)]
         if offer == "delete":
             return delete_everything(dispatcher, tracker)
         if offer == "next_step":
-            return ActionNextStep().run(dispatcher, tracker, domain)
+            return suggest_next_step(dispatcher, tracker)
         if offer == "keep_talking":
             dispatcher.utter_message(text=safety()["resume"])
             return [SlotSet("offer", None)]

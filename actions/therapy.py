@@ -15,15 +15,9 @@ from sqlalchemy.engine import Engine
 
 from actions.replies import Reply, bullets, paragraphs, send
 from coach import directory
-from coach.content import hotline, safety, therapy
+from coach.content import hotline, intent_for, meaning_of, safety, therapy
 from coach.store import open_store
 
-NEEDS = {
-    "ask_therapy": "couple",
-    "ask_partner_therapy": "partner",
-    "ask_low_cost_therapy": "low_cost",
-    "ask_online_therapy": "online",
-}
 DEFAULT_COUNTRY = "US"
 
 
@@ -35,9 +29,8 @@ def directory_engine() -> Engine:
 
 
 def need_buttons(shown: str) -> list[dict[str, str]]:
-    intents = {need: intent for intent, need in NEEDS.items()}
     return [
-        {"title": title, "payload": f"/{intents[need]}"}
+        {"title": title, "payload": f"/{intent_for('need', need)}"}
         for need, title in therapy()["buttons"].items()
         if need != shown
     ]
@@ -70,6 +63,20 @@ def therapy_replies(
     return replies
 
 
+def suggest_therapy(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """Answers the therapy question asked now, or else the last one asked (couples therapy if none)."""
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    need = meaning_of(intent, "need") or tracker.get_slot("therapy_need") or "couple"
+    send(dispatcher, therapy_replies(
+        need,
+        tracker.get_slot("country"),
+        tracker.get_slot("partner_term"),
+        bool(tracker.get_slot("abuse_disclosed")),
+        directory_engine(),
+    ))
+    return [SlotSet("therapy_need", need)]
+
+
 class ActionSuggestTherapy(Action):
     """Answers therapy questions (couple, partner, low cost, online) with fitting, real options."""
 
@@ -79,16 +86,7 @@ class ActionSuggestTherapy(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
-        need = NEEDS.get(intent) or tracker.get_slot("therapy_need") or "couple"
-        send(dispatcher, therapy_replies(
-            need,
-            tracker.get_slot("country"),
-            tracker.get_slot("partner_term"),
-            bool(tracker.get_slot("abuse_disclosed")),
-            directory_engine(),
-        ))
-        return [SlotSet("therapy_need", need)]
+        return suggest_therapy(dispatcher, tracker)
 
 
 class ActionNoteCountry(Action):
@@ -101,6 +99,6 @@ class ActionNoteCountry(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         if tracker.get_slot("therapy_need") and tracker.get_slot("country"):
-            return ActionSuggestTherapy().run(dispatcher, tracker, domain)
+            return suggest_therapy(dispatcher, tracker)
         dispatcher.utter_message(text=therapy()["country_noted"])
         return []

@@ -1,5 +1,5 @@
-"""The content files: the article's content, practice, therapy and safety wording, and resource facts;
-and how their wording is put together so that it reads right in any chat client."""
+"""The content files: the article's content, practice, therapy and safety wording, resource facts and
+the intent table; and how their wording is put together so that it reads right in any chat client."""
 
 from __future__ import annotations
 
@@ -15,15 +15,59 @@ CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 # the channel then deletes it (channels/guard.py) and the widget forgets it (web/src/widget.js).
 DELETED = "conversation_deleted"
 
-# The five responses the article says backfire, in the article's order, and the intents naming them.
+# The five responses the article says backfire, in the article's order (the intents naming them are
+# in the intent table: intents_of("pattern")).
 PATTERNS = ("reassuring", "ignoring", "angry", "giving_in", "withholding")
-PATTERN_INTENTS = {
-    "describe_reassuring": "reassuring",
-    "describe_ignoring": "ignoring",
-    "describe_getting_angry": "angry",
-    "describe_giving_in": "giving_in",
-    "describe_withholding": "withholding",
-}
+
+# What an intent can mean (content/intents.yml).
+INTENT_KINDS = ("pattern", "feeling", "need", "safety", "outcome", "answer")
+
+
+def __getattr__(name: str) -> Any:
+    # PATTERN_INTENTS, {"describe_reassuring": "reassuring", ...}, as components/reading.py imports it:
+    # from the intent table, read when first asked for so that importing this module reads no file.
+    if name == "PATTERN_INTENTS":
+        return intents_of("pattern")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+@cache
+def intent_table() -> dict[str, tuple[str, str]]:
+    """What each intent means, as (kind, name): {"describe_getting_angry": ("pattern", "angry"), ...}.
+
+    Checked as content/intents.yml loads: an entry that is not one `kind: name` of a known kind, or an
+    intent listed twice, is an error naming the file and line.
+    """
+    path = CONTENT_DIR / "intents.yml"
+    document = yaml.compose(path.read_text(encoding="utf-8"))
+    entries = {key.value: value for key, value in document.value}["intents"]
+    table: dict[str, tuple[str, str]] = {}
+    for intent, meaning in entries.value:
+        pairs = meaning.value if isinstance(meaning, yaml.MappingNode) else []
+        kind, name = (pairs[0][0].value, pairs[0][1].value) if len(pairs) == 1 else (None, None)
+        if kind not in INTENT_KINDS or not isinstance(name, str) or intent.value in table:
+            raise ValueError(
+                f"{path}, line {intent.start_mark.line + 1}: {intent.value} must be listed once and mean "
+                f"one thing, as {{kind: name}} with a kind among {', '.join(INTENT_KINDS)}"
+            )
+        table[intent.value] = (kind, name)
+    return table
+
+
+def meaning_of(intent: str | None, kind: str) -> str | None:
+    """What this intent means as a `kind`, or None: meaning_of("ask_therapy", "need") == "couple"."""
+    meaning = intent_table().get(intent or "")
+    return meaning[1] if meaning and meaning[0] == kind else None
+
+
+def intents_of(kind: str) -> dict[str, str]:
+    """Every intent meaning a `kind`, with what it means, in the table's order."""
+    return {intent: name for intent, (of_kind, name) in intent_table().items() if of_kind == kind}
+
+
+def intent_for(kind: str, name: str) -> str:
+    """The intent that means this: intent_for("need", "couple") == "ask_therapy"."""
+    return next(intent for intent, meaning in intent_table().items() if meaning == (kind, name))
 
 
 @cache
@@ -117,6 +161,20 @@ def privacy() -> dict[str, Any]:
 def exercises() -> dict[str, Any]:
     """The guided exercises: questions, the answers they understand, results and plans."""
     return yaml.safe_load((CONTENT_DIR / "exercises.yml").read_text(encoding="utf-8"))
+
+
+def exercise(name: str) -> dict[str, Any]:
+    return exercises()["exercises"][name]
+
+
+def exercise_names() -> list[str]:
+    """The guided exercises, one for each of the article's first six steps and named after it."""
+    return list(exercises()["exercises"])
+
+
+def exercise_questions(name: str) -> tuple[str, ...]:
+    """An exercise's questions in the order they are asked: each is a slot its form (domain.yml) fills."""
+    return tuple(exercise(name)["questions"])
 
 
 def paragraphs(*blocks: str) -> str:

@@ -17,10 +17,10 @@ from actions.coaching import (
     ActionRespondToPattern,
 )
 from actions.replies import phrase
-from coach.content import PATTERN_INTENTS, coaching, pattern, step, step_names
+from coach.content import coaching, intents_of, pattern, step, step_names
 
 
-@pytest.mark.parametrize("intent,name", sorted(PATTERN_INTENTS.items()))
+@pytest.mark.parametrize("intent,name", sorted(intents_of("pattern").items()))
 def test_each_response_gets_its_insight_and_a_matching_step(intent, name, dispatcher, domain, coach_db):
     events = ActionRespondToPattern().run(dispatcher, make_tracker(intent), domain)
 

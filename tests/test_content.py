@@ -5,9 +5,23 @@ from __future__ import annotations
 
 import re
 
+import pytest
 import yaml
 
-from coach.content import PATTERN_INTENTS, PATTERNS, coaching, resources, safety, service, step_names
+import coach.content
+from coach.content import (
+    PATTERNS,
+    coaching,
+    intent_for,
+    intent_table,
+    intents_of,
+    meaning_of,
+    resources,
+    safety,
+    service,
+    step_names,
+    therapy,
+)
 from coach.store import PROJECT_DIR
 
 
@@ -50,7 +64,7 @@ def test_only_the_partner_placeholder_is_used_in_article_content():
 
 def test_every_intent_named_in_code_is_in_the_domain():
     domain = yaml.safe_load((PROJECT_DIR / "domain.yml").read_text())
-    assert set(PATTERN_INTENTS) <= set(domain["intents"])
+    assert set(intent_table()) <= set(domain["intents"])
     asking_back = coaching()["asking_back"]
     assert set(asking_back["reflections"]) | set(asking_back["choices"]) <= set(domain["intents"])
 
@@ -78,3 +92,38 @@ def test_resources_are_dated_and_the_crisis_lines_named_are_there():
     for name in [*lines["self_harm"], *lines["abuse"], lines["elsewhere"]]:
         assert service(name)["reach"], name
     assert "{hotline}" in safety()["control_note"]
+
+
+# --- The intent table (content/intents.yml) ---------------------------------------------------
+
+def test_each_intent_means_something_the_content_has_words_for():
+    assert tuple(intents_of("pattern").values()) == PATTERNS
+    assert set(intents_of("feeling").values()) == set(coaching()["feelings"])
+    assert set(intents_of("need").values()) == set(therapy()["needs"]) == set(therapy()["buttons"])
+    assert set(intents_of("safety").values()) <= set(safety())
+    assert set(intents_of("answer").values()) == {"yes", "no"}
+
+
+def test_an_intent_is_read_both_ways():
+    assert meaning_of("describe_getting_angry", "pattern") == "angry"
+    assert meaning_of("describe_getting_angry", "need") is None and meaning_of(None, "need") is None
+    assert intent_for("need", "partner") == "ask_partner_therapy"
+
+
+def test_the_reading_component_still_finds_the_pattern_intents_where_it_imports_them():
+    from coach.content import PATTERN_INTENTS
+
+    assert PATTERN_INTENTS == intents_of("pattern")
+    assert PATTERN_INTENTS["describe_getting_angry"] == "angry"
+
+
+@pytest.mark.parametrize("entry", ["{pattern: angry, need: couple}", "{mood: angry}", "angry"])
+def test_a_mistake_in_the_intent_table_names_the_file_and_line(entry, tmp_path, monkeypatch):
+    (tmp_path / "intents.yml").write_text(f"intents:\n  greet: {{answer: hi}}\n  describe_angry: {entry}\n")
+    monkeypatch.setattr(coach.content, "CONTENT_DIR", tmp_path)
+    intent_table.cache_clear()
+    try:
+        with pytest.raises(ValueError, match=r"intents\.yml, line 3: describe_angry"):
+            intent_table()
+    finally:
+        intent_table.cache_clear()

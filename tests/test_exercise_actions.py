@@ -13,31 +13,16 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.coaching import ActionRespondToPattern, step_replies
 from actions.exercises import (
-    EXERCISES,
-    PLAN_FILENAME,
-    ActionFinishExercise,
-    ActionShowPlan,
+    FORM_VALIDATORS,
+    READERS,
     ActionStartExercise,
     ActionStopExercise,
-    ValidateBoundariesForm,
-    ValidateLoveWellForm,
-    ValidateMotivationsForm,
-    ValidateNotAboutYouForm,
-    ValidatePartnersPastForm,
-    ValidateTellTruthForm,
-    plan_lines,
-    truth_script,
 )
-from coach.content import coaching, exercises, safety, step
+from actions.plans import PLAN_FILENAME, ActionFinishExercise, ActionShowPlan, plan_lines, truth_script
+from coach.content import coaching, exercise_names, exercise_questions, exercises, safety, step
 
-VALIDATORS = {
-    "motivations": ValidateMotivationsForm,
-    "partners_past": ValidatePartnersPastForm,
-    "not_about_you": ValidateNotAboutYouForm,
-    "tell_truth": ValidateTellTruthForm,
-    "love_well": ValidateLoveWellForm,
-    "boundaries": ValidateBoundariesForm,
-}
+# Each exercise and its questions, in order, as content/exercises.yml lists them.
+EXERCISES = {name: exercise_questions(name) for name in exercise_names()}
 
 # What a user might really type, question by question, and what the coach should keep of it.
 WALKTHROUGHS: dict[str, list[tuple[str, Any]]] = {
@@ -92,7 +77,7 @@ def form_tracker(name: str, slot: str, text: str, answers: dict[str, Any] | None
 def validate(name: str, slot: str, text: str, domain, answers=None, intent="inform"):
     dispatcher = CollectingDispatcher()
     tracker = form_tracker(name, slot, text, answers, intent)
-    events = asyncio.run(VALIDATORS[name]().run(dispatcher, tracker, domain))
+    events = asyncio.run(FORM_VALIDATORS[name]().run(dispatcher, tracker, domain))
     return slots_set(events), dispatcher
 
 
@@ -107,15 +92,18 @@ def words(key: str) -> str:
 # --- The forms and their content agree --------------------------------------------------------
 
 def test_every_exercise_has_a_form_with_its_questions_in_order_and_a_question_text(domain):
+    assert domain["slots"]["exercise"]["values"] == list(EXERCISES)
     for name, slots in EXERCISES.items():
         assert domain["forms"][f"{name}_form"]["required_slots"] == list(slots)
         for slot in slots:
             assert exercises()["exercises"][name]["questions"][slot]["text"]
+            assert exercises()["exercises"][name]["questions"][slot]["reader"] in READERS
             assert f"action_ask_{slot}" in domain["actions"]
             mapping = domain["slots"][slot]["mappings"][0]
             assert mapping["type"] == "from_text"
             assert {"stop_practice", "restart", "safety_danger"} <= set(mapping["not_intent"])
         assert f"validate_{name}_form" in domain["actions"]
+        assert FORM_VALIDATORS[name]().name() == f"validate_{name}_form"
 
 
 def test_the_exercises_are_the_articles_first_six_steps():
@@ -391,7 +379,7 @@ def test_the_emptied_answers_at_the_start_are_not_read_as_answers(domain):
     tracker.events = [{"event": "slot", "name": slot, "value": None} for slot in EXERCISES["not_about_you"]]
     tracker.slots.update({slot: None for slot in EXERCISES["not_about_you"]})
     dispatcher = CollectingDispatcher()
-    events = asyncio.run(ValidateNotAboutYouForm().run(dispatcher, tracker, domain))
+    events = asyncio.run(FORM_VALIDATORS["not_about_you"]().run(dispatcher, tracker, domain))
     assert dispatcher.messages == [] and all(event["value"] is None for event in events)
 
 
