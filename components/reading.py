@@ -41,7 +41,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from spacy.tokens import Doc, Span
 
-from actions.content import PATTERN_INTENTS
+from coach.content import PATTERN_INTENTS
 from components.pattern_cues import PatternCues
 from components.spacy_parse import OTHER, PARTNER, WRITER, actor, parse, sentences
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from components.word_lists import WordLists
+from coach.patterns import WordLists
 
 # SpacyNLP loads its model with the parser disabled (rasa/nlu/utils/spacy_utils.py). The parser is
 # still in that pipeline: running it, then the attribute ruler (which reads the parse to set POS),

@@ -105,8 +105,8 @@ def load_set(path: Path) -> list[Labelled]:
     return [Labelled(m.get("text"), m.get("intent")) for m in load_data(str(path)).intent_examples]
 
 
-def read_all(model: Path, texts: list[str]) -> list[str]:
-    """The intent the model reads in each text, through the whole NLU pipeline."""
+def parse_all(model: Path, texts: list[str]) -> list[dict]:
+    """Each text as the Rasa server parses it, through the whole NLU pipeline."""
     import logging
 
     from rasa.core.agent import Agent
@@ -114,13 +114,17 @@ def read_all(model: Path, texts: list[str]) -> list[str]:
 
     configure_structlog(logging.WARNING)  # Rasa's debug log would print every text it parses
     logging.getLogger().setLevel(logging.WARNING)
-
     agent = Agent.load(str(model))
     loop = asyncio.new_event_loop()
     try:
-        return [loop.run_until_complete(agent.parse_message(text))["intent"]["name"] for text in texts]
+        return [loop.run_until_complete(agent.parse_message(text)) for text in texts]
     finally:
         loop.close()
+
+
+def read_all(model: Path, texts: list[str]) -> list[str]:
+    """The intent the model reads in each text."""
+    return [parsed["intent"]["name"] for parsed in parse_all(model, texts)]
 
 
 def evaluate(model: Path, sets: dict[str, Path]) -> list[Figures]:

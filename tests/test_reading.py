@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rasa.shared.nlu.training_data.loading import load_data
 
-from actions.store import PROJECT_DIR
+from coach.store import PROJECT_DIR
 from components.pattern_cues import PatternCues
 from components.reading import read, train
 from components.spacy_parse import PARTNER, WRITER, actor, sentences
@@ -68,6 +68,41 @@ def test_a_past_betrayal_told_as_background_is_read_as_an_admission(reader):
         "long this goes on for"
     )
     assert reading.intent == "admit_hiding"
+
+
+# Stories where what the coach should answer is not a response the writer describes, or is one
+# clause among many about the partner. Each is read as a whole message, as a person would paste it.
+@pytest.mark.parametrize("expected,text", [
+    ("describe_giving_in",
+     "my wife was convinced the woman who runs the community garden fancied me, it came up every sunday "
+     "night for months. i gave up my plot in october. she's happier and the tomatoes are somebody else's "
+     "problem now"),
+    ("describe_withholding",
+     "he gets jealous of my friend Leo so when Leo and I grab lunch I tell him I ate at my desk. it's not "
+     "like anything happens"),
+    ("describe_distrust",
+     "my boyfriend times how long i take to reply and if it's more than ten minutes he wants to know who i "
+     "was talking to. last week he rang my sister to ask if i'd really been at hers. he says he's just "
+     "protective"),
+    ("admit_hiding",
+     "i told my wife i'd stopped drinking and i hadn't, i kept a bottle in the garage for most of last year. "
+     "she found it. now when i say i'm at the gym she checks my location and i swear to her i'm sober, every "
+     "time. i know why she checks"),
+    ("ask_why_no_trust",
+     "her first husband had a whole secret family for almost a decade and she only found out when he died. "
+     "we've been married four years and she still goes through my pockets. i guess i'm trying to understand "
+     "if something like that ever really leaves a person"),
+    ("ask_therapy",
+     "i asked my husband to come to couples counselling with me, i even found someone who does saturdays. "
+     "he said therapy is for people who are splitting up and that was the end of it. he still goes through "
+     "my phone every night. can counselling do anything if only one of us goes"),
+    ("ask_therapy",
+     "we've been seeing a couples counsellor every other week since march because of his jealousy about my "
+     "job. last session he barely spoke and glared at me the whole drive home. is it normal for it to feel "
+     "this stuck a few months in"),
+])
+def test_what_a_long_story_is_about_is_read_from_the_story(reader, expected, text):
+    assert reader(text).intent == expected
 
 
 def test_a_short_message_reads_as_it_did(reader):

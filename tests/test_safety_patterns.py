@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from coach.patterns import KnowledgeFileError, WordLists
 from components.safety.check import SHAPES, rule_patterns
 from components.safety.patterns import ANCHOR, PHRASE, STRUCTURE, read_patterns, words
-from components.word_lists import KnowledgeFileError, WordLists
 
 SHAPES_FOR_TESTS = {"weapon": ANCHOR, "in_danger": PHRASE, "violence_on_me": STRUCTURE}
 GOOD_ANCHOR = {"label": "weapon", "pattern": [{"LEMMA": {"IN": ["gun", "knife"]}}]}

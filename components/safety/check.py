@@ -11,6 +11,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
 from components.safety import control, danger, fear, self_harm
+from components.safety.clause import told_as_over
 from components.safety.findings import URGENCY, Finding, SafetyFlag
 from components.safety.patterns import ANCHOR, PATTERN_FILES, PHRASE, STRUCTURE, PatternLine, read_patterns
 
@@ -91,5 +92,6 @@ class SafetyCheck:
 
 
 def _kept(finding: Finding | None) -> Iterator[Finding]:
-    if finding is not None:
+    """A rule's finding, unless it is told as a past that is over (clause.told_as_over)."""
+    if finding is not None and not told_as_over(finding[1]):
         yield finding

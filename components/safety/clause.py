@@ -71,3 +71,21 @@ def _permitted_by_user(verb: Token) -> bool:
         return False
     granter = subject_of(head)
     return granter is not None and is_me(granter) and not is_negated(head)
+
+
+PAST_TAGS = ("VBD", "VBN")
+
+
+def told_as_over(span: Span) -> bool:
+    """Is the evidence told as a past that is over: "my ex used to hit me but that was years ago", "I had
+    a controlling boyfriend at uni"? Its sentence names a time gone by, its verb is in the past, and
+    nothing says it is happening again ("he used to hit me and yesterday he did it again")."""
+    sentence = span.sent
+    said = [token.lower_ for token in sentence]
+    phrases = {" ".join(said[i:i + n]) for n in range(1, 5) for i in range(len(said) - n + 1)}
+    if not phrases & words("history_markers") or phrases & words("recurrence_markers"):
+        return False
+    verb = next((token for token in [span.root, *span.root.ancestors] if token.pos_ in ("VERB", "AUX")), None)
+    if verb is None:
+        return False
+    return verb.tag_ in PAST_TAGS or (verb.head.lower_ == "used" and verb.dep_ == "xcomp")

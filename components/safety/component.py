@@ -3,13 +3,23 @@
 It runs last in the pipeline, on the doc `SpacyNLP` already made. SpacyNLP loads its model with the
 parser disabled, so the component first runs that same model's parser over the doc: no second model
 is loaded.
+
+Two readers decide together, and either can raise a flag. The parse-based rules (check.py) keep
+their answers. The learned classifier (learned.py), trained by `rasa train` from
+data/safety/examples.yml and stored with the model, adds what the rules miss, graded: what it reads
+as a warning sign gets the warning-signs answer (The Hotline's number and the question "do you ever
+feel afraid of them?"), so a false flag costs a gentle question; only a message it reads as a crisis
+with high probability gets the crisis answer from it alone.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+from pathlib import Path
 from typing import Any, Optional
 
+import joblib
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -34,30 +44,43 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from spacy.language import Language
-from spacy.tokens import Span
+from spacy.tokens import Doc, Span
 
+from components.reading import IntentModel
+from components.safety import learned
 from components.safety.check import SafetyCheck
-from components.safety.findings import SafetyFlag
+from components.safety.findings import COERCIVE_CONTROL, DANGER, SELF_HARM, SafetyFlag
+from components.safety.learned import LearnedReading
 from components.spacy_parse import parse
 
 logger = logging.getLogger(__name__)
 
 INTENT_PREFIX = "safety_"
 EVIDENCE_ENTITY = "safety_evidence"
+# What each reader made of the message, in the parse output: {"rules": kind or None, "learned": tier,
+# and the classifier's probabilities "crisis", "sentence_crisis", "flag"}. scripts/evaluate_safety.py
+# measures each part from it.
+READINGS = "safety_readings"
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+TIER = {SELF_HARM: "crisis", DANGER: "crisis", COERCIVE_CONTROL: "warning", None: "none"}
+TIER_RANK = {"none": 0, "warning": 1, "crisis": 2}
 
 
 @DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False, model_from="SpacyNLP"
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True, model_from="SpacyNLP"
 )
 class SafetyClassifier(GraphComponent, IntentClassifier):
-    """Gives the deterministic safety check the last word on the `safety_*` intents.
+    """Gives the safety check, rules and learned classifier together, the last word on the `safety_*` intents.
 
-    Place it last in the pipeline, after SpacyNLP, the featurizers, DIETClassifier and
-    FallbackClassifier. It reads the doc SpacyNLP stored on the message and borrows SpacyNLP's
-    loaded model (`model_from="SpacyNLP"`) only to add the parse SpacyNLP skips; it loads none.
-    A flag sets `safety_<kind>` (confidence 1.0) and a `safety_evidence` entity; a `safety_*`
-    intent the classifiers predicted without a flag is replaced by the best other intent.
+    Place it last in the pipeline, after SpacyNLP, the intent classifiers and FallbackClassifier. It
+    reads the doc SpacyNLP stored on the message and borrows SpacyNLP's loaded model
+    (`model_from="SpacyNLP"`) to add the parse SpacyNLP skips and to tokenize its training examples;
+    it loads none. A flag sets `safety_<kind>` (confidence 1.0) and a `safety_evidence` entity; a
+    `safety_*` intent the classifiers predicted without a flag is replaced by the best other intent.
+    Untrained (no model stored), it runs the rules alone.
     """
+
+    MODEL_FILE = "safety_classifier.joblib"
 
     @classmethod
     def required_components(cls) -> list[type]:
@@ -66,11 +89,30 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        """No settings: the rules are the configuration."""
-        return {}
+        """The learned classifier's examples (relative to the project), its strength, and the coaching
+        intents whose NLU examples are not near-misses, because they tell of control themselves."""
+        return {"examples": "data/safety/examples.yml", "strength": learned.STRENGTH,
+                "not_near_misses": ["feeling_controlled"]}
 
-    def __init__(self, config: dict[str, Any]) -> None:
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> Optional[str]:  # noqa: UP007
+        """Retrain when the examples (a file Rasa does not know) or the way they are learned change."""
+        path = _examples_path(config)
+        if not path.exists():
+            return None
+        return hashlib.sha256(path.read_bytes() + Path(learned.__file__).read_bytes()).hexdigest()
+
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage | None = None,
+        resource: Resource | None = None,
+        model: IntentModel | None = None,
+    ) -> None:
         self.component_config = config
+        self._model_storage = model_storage
+        self._resource = resource
+        self._model = model
         self._check: SafetyCheck | None = None
 
     @classmethod
@@ -82,11 +124,51 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
         execution_context: ExecutionContext,
     ) -> SafetyClassifier:
         """Creates the component; the check itself is built from the first doc's vocab."""
-        return cls(config)
+        return cls({**cls.get_default_config(), **config}, model_storage, resource)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        """Training data passes unchanged: the check learns nothing."""
+        """Training data passes unchanged: the classifier learns from its own examples."""
         return training_data
+
+    def train(
+        self, training_data: TrainingData, model: Optional[SpacyModel] = None  # noqa: UP007
+    ) -> Resource:
+        """Trains the learned classifier on data/safety/examples.yml and, as near-misses, on the NLU
+        examples of the coaching intents, tokenized by SpacyNLP's model.
+
+        What the coach is trained to read as coaching must reach the coach: without these, the
+        classifier flagged 81 of the 179 messages of the coaching development set
+        (tests/nlu/real_style_dev.yml), with them 5 (and the rules 4 more).
+        """
+        if model is None:
+            raise ValueError("SafetyClassifier trains with SpacyNLP's model: is SpacyNLP in the pipeline?")
+        texts, classes = learned.read_examples(_examples_path(self.component_config))
+        excluded = set(self.component_config["not_near_misses"])
+        coaching = [example.get(TEXT) for example in training_data.intent_examples
+                    if not str(example.get(INTENT)).startswith(INTENT_PREFIX)
+                    and example.get(INTENT) not in excluded]
+        self._model = learned.train_from(texts + coaching, classes + [learned.NONE] * len(coaching),
+                                         model.model, self.component_config["strength"])
+        with self._model_storage.write_to(self._resource) as directory:
+            joblib.dump(self._model, directory / self.MODEL_FILE)
+        return self._resource
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> SafetyClassifier:
+        """The component with its trained classifier, or with the rules alone if none was stored."""
+        try:
+            with model_storage.read_from(resource) as directory:
+                model = joblib.load(directory / cls.MODEL_FILE)
+        except ValueError:  # not trained (a graph with no NLU data)
+            model = None
+        return cls({**cls.get_default_config(), **config}, model_storage, resource, model)
 
     # `Optional`, not `X | None`: Rasa's graph validator cannot read the newer union syntax.
     def process(
@@ -97,14 +179,21 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
         `model` is SpacyNLP's loaded model, passed by Rasa; without it, docs must be parsed already.
         """
         for message in messages:
-            found = self._find(message, model.model if model is not None else None)
+            doc = self._parsed_doc(message, model.model if model is not None else None)
+            ruled = reading = None
+            if doc is not None:
+                ruled = self._check_rules(doc)
+                if len(doc) and self._model is not None:
+                    reading = learned.read(doc, self._model)
+                message.set(READINGS, _readings(ruled, reading), add_to_output=True)
+            found = combine(ruled, reading)
             if found is not None:
                 _set_flag(message, *found)
             else:
                 _demote_unconfirmed_safety_intent(message)
         return messages
 
-    def _find(self, message: Message, language: Language | None) -> tuple[SafetyFlag, Span] | None:
+    def _parsed_doc(self, message: Message, language: Language | None) -> Doc | None:
         doc = message.get(SPACY_DOCS[TEXT])
         if doc is None:
             if message.get(TEXT):
@@ -115,9 +204,39 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
         if len(doc) and not doc.has_annotation("DEP"):
             logger.error("SafetyClassifier got a doc without a parse and no model to parse it.")
             return None
+        return doc
+
+    def _check_rules(self, doc: Doc) -> tuple[SafetyFlag, Span] | None:
         if self._check is None or self._check.vocab is not doc.vocab:
             self._check = SafetyCheck(doc.vocab)
         return self._check.find(doc)
+
+
+def combine(ruled: tuple[SafetyFlag, Span] | None,
+            reading: LearnedReading | None) -> tuple[SafetyFlag, Span] | None:
+    """The flag the person is answered by: the rules' finding, raised to a crisis the classifier is
+    sure of; or, where the rules found nothing, the classifier's own (a crisis, or a warning sign)."""
+    tier = reading.tier if reading is not None else "none"
+    if ruled is not None and TIER_RANK[TIER[ruled[0].kind]] >= TIER_RANK[tier]:
+        return ruled
+    if tier == "none":
+        return None
+    kind = reading.kind if tier == "crisis" else COERCIVE_CONTROL
+    return SafetyFlag(kind=kind, evidence=reading.evidence.text), reading.evidence
+
+
+def _readings(ruled: tuple[SafetyFlag, Span] | None, reading: LearnedReading | None) -> dict[str, Any]:
+    """What each reader made of the message, for measuring each part (scripts/evaluate_safety.py)."""
+    readings: dict[str, Any] = {"rules": ruled[0].kind if ruled else None, "learned": None}
+    if reading is not None:
+        readings |= {"learned": reading.tier, "crisis": round(reading.crisis, 3),
+                     "sentence_crisis": round(reading.sentence_crisis, 3), "flag": round(reading.flag, 3)}
+    return readings
+
+
+def _examples_path(config: dict[str, Any]) -> Path:
+    path = Path(config.get("examples") or SafetyClassifier.get_default_config()["examples"])
+    return path if path.is_absolute() else PROJECT_DIR / path
 
 
 def _set_flag(message: Message, flag: SafetyFlag, span: Span) -> None:

@@ -331,6 +331,9 @@ def _check_abusive(word: Token) -> Finding | None:
         noun = word.head
         if lower_lemma(noun) not in words("abuse_settings"):
             return None
+        # "My mum was in an abusive marriage" is someone else's danger, not the writer's.
+        if owner is not None and not is_me(owner) and not is_partner_or_named(owner):
+            return None
     elif owner is None or not (is_partner_or_named(owner)
                                or lower_lemma(owner) in words("relationship_nouns")):
         return None

@@ -10,8 +10,8 @@ from spacy.errors import MatchPatternError
 from spacy.matcher import DependencyMatcher, Matcher
 from spacy.vocab import Vocab
 
+from coach.patterns import WordLists, read_lines
 from components.spacy_parse import PARSE_WORDS_FILE
-from components.word_lists import WordLists, read_lines
 
 # The patterns and word lists live beside this package rather than in content/: content/ holds what
 # the assistant says and is read by the action server, while these are the detector's own knowledge,
