@@ -8,8 +8,8 @@ MODEL := models/trust-coach.tar.gz
 WIDGET := web/dist/trust-coach.js
 # The model is retrained only when what it is trained from changes (the practice replies train the
 # action server's assessment, not the model).
-TRAINING_INPUTS := domain.yml config.yml $(filter-out data/practice/%,$(wildcard data/*/*.yml)) $(wildcard components/*.py components/*/*.py) \
-                   $(wildcard components/patterns/*.jsonl components/*/patterns/*.jsonl) coach/content.py content/intents.yml
+TRAINING_INPUTS := domain.yml config.yml $(filter-out data/practice/%,$(wildcard data/*/*.yml)) $(wildcard components/*.py components/*/*.py) coach/content.py coach/patterns.py coach/spacy_parse.py \
+                   $(wildcard components/patterns/*.jsonl components/*/patterns/*.jsonl coach/patterns/*.jsonl) content/intents.yml
 
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export PYTHONWARNINGS ?= ignore::DeprecationWarning

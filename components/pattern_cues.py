@@ -13,7 +13,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
-from components.spacy_parse import is_partner
+from coach.spacy_parse import is_partner
 
 # Up to three words may stand between the parts of a cue ("give HIM ALL my passwords").
 GAP = {"OP": "?"}

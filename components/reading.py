@@ -42,8 +42,8 @@ from sklearn.linear_model import LogisticRegression
 from spacy.tokens import Doc, Span
 
 from coach.content import PATTERN_INTENTS
+from coach.spacy_parse import OTHER, PARTNER, WRITER, actor, parse, sentences
 from components.pattern_cues import PatternCues
-from components.spacy_parse import OTHER, PARTNER, WRITER, actor, parse, sentences
 
 ENTITY = "pattern_cue"
 READING = "reading"  # the message attribute that holds the `Reading`, for components after this one

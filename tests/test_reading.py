@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from rasa.shared.nlu.training_data.loading import load_data
 
+from coach.spacy_parse import PARTNER, WRITER, actor, sentences
 from coach.store import PROJECT_DIR
 from components.pattern_cues import PatternCues
 from components.reading import read, train
-from components.spacy_parse import PARTNER, WRITER, actor, sentences
 
 
 @pytest.fixture(scope="module")

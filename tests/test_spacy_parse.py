@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import spacy
 
-from components import spacy_parse
-from components.spacy_parse import (
+from coach import spacy_parse
+from coach.spacy_parse import (
     is_denied,
     is_me,
     is_negated,

@@ -1,7 +1,7 @@
 """Who does what in a clause of the reply, and whether it is denied: the parse as the assessment reads it.
 
 These read the subject as a word ("i", "you") and follow a denial further than the shared helpers of
-components/spacy_parse.py do ("i'm not going to GIVE you"), stopping at a comma.
+coach/spacy_parse.py do ("i'm not going to GIVE you"), stopping at a comma.
 """
 
 from __future__ import annotations

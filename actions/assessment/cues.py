@@ -12,7 +12,7 @@ from actions.assessment.knowledge import matchers, words
 from actions.assessment.parsed_cues import parsed_cues
 from actions.assessment.pushback import remarks, reproaches
 from actions.assessment.signals import BACKFIRE_SIGNALS, KINDS, WEAK, Cue
-from components.spacy_parse import SUBJECTS
+from coach.spacy_parse import SUBJECTS
 
 # "9pm", "2nd", "10k", "30mins": numbers with a unit, not passwords.
 NUMBER_WITH_UNIT = re.compile(r"^\d+([.:]\d+)?(am|pm|st|nd|rd|th|k|s|mins?|hrs?|h|m)$")

@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span
 
 from actions.assessment.knowledge import nlp, words
 from actions.assessment.signals import PATTERNS
-from components.spacy_parse import is_denied, sentences
+from coach.spacy_parse import is_denied, sentences
 
 TRAINING_REPLIES = Path(__file__).resolve().parents[2] / "data" / "practice" / "replies.yml"
 # How sure the learned reading must be to overrule a fallback, chosen on the development sets

@@ -9,7 +9,7 @@ from spacy.tokens import Doc, Span, Token
 from actions.assessment.clauses import clause_span
 from actions.assessment.knowledge import words
 from actions.assessment.signals import BACKFIRE_SIGNALS, WARM_QUALITIES, Cue
-from components.spacy_parse import is_negated, main_clauses, sentences, subject_of
+from coach.spacy_parse import is_negated, main_clauses, sentences, subject_of
 
 
 def remarks(doc: Doc, cues: list[Cue]) -> Iterator[Cue]:

@@ -10,7 +10,7 @@ learn, so `SafetyCheck` reads the spaCy parse of a message and decides by rule:
 
 Each rule starts from an anchor word matched on its lemma (spaCy `Matcher`) or from a
 verb-and-object shape (`DependencyMatcher`), then looks at the parse around it: who is the subject,
-who the object, whether a `neg` dependent or "never" denies it (components/spacy_parse.py), and
+who the object, whether a `neg` dependent or "never" denies it (coach/spacy_parse.py), and
 whether the words around it make it an idiom ("this is killing me"), an accident ("I cut myself
 shaving") or a free choice ("we agreed to swap passwords"). Every sentence of a long message is read.
 
@@ -19,10 +19,10 @@ rules that walk the parse are the Python here. `SafetyClassifier` (component.py)
 in the Rasa pipeline and has the final word on the `safety_*` intents.
 """
 
+from coach.spacy_parse import parse
 from components.safety.check import SafetyCheck
 from components.safety.component import EVIDENCE_ENTITY, INTENT_PREFIX, SafetyClassifier
 from components.safety.findings import COERCIVE_CONTROL, DANGER, SELF_HARM, URGENCY, SafetyFlag
-from components.spacy_parse import parse
 
 __all__ = [
     "COERCIVE_CONTROL",

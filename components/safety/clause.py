@@ -6,8 +6,8 @@ from collections.abc import Iterable
 
 from spacy.tokens import Doc, Span, Token
 
+from coach.spacy_parse import is_denied, is_me, is_negated, is_partner_or_named, lower_lemma, subject_of
 from components.safety.patterns import words
-from components.spacy_parse import is_denied, is_me, is_negated, is_partner_or_named, lower_lemma, subject_of
 
 
 def lemmas_in(tokens: Iterable[Token]) -> set[str]:

@@ -46,12 +46,12 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from coach.spacy_parse import parse
 from components.reading import IntentModel
 from components.safety import learned
 from components.safety.check import SafetyCheck
 from components.safety.findings import COERCIVE_CONTROL, DANGER, SELF_HARM, SafetyFlag
 from components.safety.learned import LearnedReading
-from components.spacy_parse import parse
 
 logger = logging.getLogger(__name__)
 

@@ -10,6 +10,15 @@ from collections.abc import Callable, Iterable
 
 from spacy.tokens import Span, Token
 
+from coach.spacy_parse import (
+    experiencer_of,
+    is_denied,
+    is_me,
+    is_negated,
+    is_partner_or_named,
+    lower_lemma,
+    subject_of,
+)
 from components.safety.clause import (
     children,
     is_hypothetical,
@@ -20,15 +29,6 @@ from components.safety.clause import (
 )
 from components.safety.findings import COERCIVE_CONTROL, DANGER, Finding
 from components.safety.patterns import words
-from components.spacy_parse import (
-    experiencer_of,
-    is_denied,
-    is_me,
-    is_negated,
-    is_partner_or_named,
-    lower_lemma,
-    subject_of,
-)
 
 
 def reaches_controlled_thing(tokens: Iterable[Token]) -> bool:

@@ -6,6 +6,16 @@ from collections.abc import Callable
 
 from spacy.tokens import Span, Token
 
+from coach.spacy_parse import (
+    agent_of,
+    experiencer_of,
+    is_denied,
+    is_me,
+    is_other_person,
+    is_partner_or_named,
+    lower_lemma,
+    subject_of,
+)
 from components.safety.clause import (
     children,
     is_hypothetical,
@@ -18,16 +28,6 @@ from components.safety.clause import (
 from components.safety.control import mentions_sacrifice, reaches_controlled_thing
 from components.safety.findings import COERCIVE_CONTROL, DANGER, Finding
 from components.safety.patterns import words
-from components.spacy_parse import (
-    agent_of,
-    experiencer_of,
-    is_denied,
-    is_me,
-    is_other_person,
-    is_partner_or_named,
-    lower_lemma,
-    subject_of,
-)
 
 
 def _violence_is_idiom(verb: Token) -> bool:

@@ -6,11 +6,7 @@ from collections.abc import Callable
 
 from spacy.tokens import Span, Token
 
-from components.safety.clause import children, lemmas_in, span_of
-from components.safety.danger import check_fixed_danger, kill_is_hyperbole
-from components.safety.findings import DANGER, Finding
-from components.safety.patterns import words
-from components.spacy_parse import (
+from coach.spacy_parse import (
     experiencer_of,
     is_denied,
     is_me,
@@ -19,6 +15,10 @@ from components.spacy_parse import (
     lower_lemma,
     subject_of,
 )
+from components.safety.clause import children, lemmas_in, span_of
+from components.safety.danger import check_fixed_danger, kill_is_hyperbole
+from components.safety.findings import DANGER, Finding
+from components.safety.patterns import words
 
 
 def _fear_scope(adjective: Token) -> list[Token]:

@@ -28,8 +28,8 @@ import yaml
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from coach.spacy_parse import parse, sentences
 from components.reading import IntentModel, train
-from components.spacy_parse import parse, sentences
 
 SELF_HARM, DANGER, WARNING, NONE = "self_harm", "danger", "warning", "none"
 CRISIS = "crisis"  # the tier of both crisis classes

@@ -11,7 +11,7 @@ from spacy.matcher import DependencyMatcher, Matcher
 from spacy.vocab import Vocab
 
 from coach.patterns import WordLists, read_lines
-from components.spacy_parse import PARSE_WORDS_FILE
+from coach.spacy_parse import PARSE_WORDS_FILE
 
 # The patterns and word lists live beside this package rather than in content/: content/ holds what
 # the assistant says and is read by the action server, while these are the detector's own knowledge,
@@ -26,7 +26,7 @@ WORD_FILES = tuple(PATTERNS_DIR / name for name in ("clause_words.jsonl", "self_
                                                     "danger_words.jsonl", "control_words.jsonl"))
 
 # Every word list a safety rule reads, by name: words("violent_verbs"). The lists that say who is who
-# and what denies a clause (components/patterns/parse_words.jsonl) are shared with the other readers.
+# and what denies a clause (coach/patterns/parse_words.jsonl) are shared with the other readers.
 words = WordLists(PARSE_WORDS_FILE, *WORD_FILES)
 
 # The three shapes a pattern can have, by the matcher that runs it and what its rule is handed.

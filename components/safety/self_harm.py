@@ -6,10 +6,7 @@ from collections.abc import Callable
 
 from spacy.tokens import Span, Token
 
-from components.safety.clause import children, has_prep, is_modal, lemmas_in, span_of
-from components.safety.findings import SELF_HARM, Finding
-from components.safety.patterns import words
-from components.spacy_parse import (
+from coach.spacy_parse import (
     experiencer_of,
     is_denied,
     is_me,
@@ -18,6 +15,9 @@ from components.spacy_parse import (
     lower_lemma,
     subject_of,
 )
+from components.safety.clause import children, has_prep, is_modal, lemmas_in, span_of
+from components.safety.findings import SELF_HARM, Finding
+from components.safety.patterns import words
 
 
 def _is_third_party(token: Token | None) -> bool:

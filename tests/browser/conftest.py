@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
-from widget_page import CHROMIUM, DESKTOP, EXIT_URL
+
+from browser.widget_page import CHROMIUM, DESKTOP, EXIT_URL
 
 
 @pytest.fixture(scope="session")

@@ -10,8 +10,8 @@ import json
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from widget_page import DESKTOP, PHONE, WORDING, Chat, screenshot
 
+from browser.widget_page import DESKTOP, PHONE, WORDING, Chat, screenshot
 from coach.content import pattern
 from coach.store import PROJECT_DIR
 

@@ -11,8 +11,8 @@ import time
 import pytest
 from playwright.sync_api import Page, expect
 from servers import DEMO_URL
-from widget_page import EXIT_URL, PHONE, REPLY_TIMEOUT, WORDING, Chat, screenshot
 
+from browser.widget_page import EXIT_URL, PHONE, REPLY_TIMEOUT, WORDING, Chat, screenshot
 from coach.content import coaching, exercises, fill, pattern, practice, privacy, step
 
 pytestmark = pytest.mark.browser

@@ -1,0 +1,1 @@
+"""The chat widget driven in Chromium against real servers."""
