@@ -19,7 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.coaching import withheld_steps
 from actions.plans import NOTHING_MORE, answers_of, cleared, exercise_buttons, sentence, shown, words
-from actions.replies import Reply, bullets, paragraphs, send, what_next_buttons
+from actions.replies import Reply, bubble, bullets, send, what_next_buttons
 from coach.content import exercise, exercise_names, exercise_questions, exercises, fill, meaning_of
 
 
@@ -299,7 +299,7 @@ def question(name: str, slot: str, answers: dict[str, Any], partner_term: str | 
     options = content.get("buttons", [])
     if slot == "love_idea":
         options = exercise(name)["areas"].get(answers.get("love_area") or "", {}).get("ideas", [])
-        text = paragraphs(text, bullets(options, numbered=True))
+        text = bubble(text, bullets(options, numbered=True))
     return Reply(text, [{"title": fill(option, partner_term), "payload": fill(option, partner_term)}
                         for option in options])
 

@@ -11,7 +11,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.coaching import step_replies, withheld_steps
-from actions.replies import Reply, bullets, button, exercise_button, paragraphs, send, what_next_buttons
+from actions.replies import Reply, bubble, bullets, button, exercise_button, send, what_next_buttons
 from coach.content import (
     coaching,
     exercise,
@@ -148,10 +148,10 @@ def result_replies(
             replies += [Reply(fill(text, partner_term)) for text in coaching()["caveat"][1:]]
         return replies
     if name == "partners_past":
-        return [Reply(paragraphs(content["result"], bullets(content["listening"])))]
+        return [Reply(bubble(content["result"], bullets(content["listening"])))]
     if name == "tell_truth":
         script = shown(name, answers)["script"]
-        return [Reply(paragraphs(content["result"], f'"{script}"'))]
+        return [Reply(bubble(content["result"], f'"{script}"'))]
     if name == "boundaries":
         feeling = answers.get("boundary_feeling") or "hard"
         replies = [Reply(fill(content["result"][feeling], partner_term))]
@@ -223,7 +223,7 @@ def plan_buttons() -> list[dict[str, str]]:
 
 def plan_reply(name: str, answers: dict[str, Any], partner_term: str | None) -> Reply:
     lines = bullets(plan_lines(name, answers, partner_term))
-    return Reply(paragraphs(words("plan_intro"), lines, words("saved")), plan_buttons())
+    return Reply(bubble(words("saved"), words("plan_intro"), lines), plan_buttons())
 
 
 # --- Actions ------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.assessment import Assessment, assess_reply
-from actions.replies import Reply, bullets, paragraphs, send, what_next_buttons
+from actions.replies import Reply, bubble, bullets, send, what_next_buttons
 from coach.content import pattern, practice, step
 from coach.store import open_store
 
@@ -78,7 +78,7 @@ def feedback_replies(assessment: Assessment, scenario: str) -> list[Reply]:
     # The step to link: what the article offers against this lean, or what the situation practises.
     step_name = content["step"] if assessment.pattern == "calm" else pattern(assessment.pattern)["steps"][0]
     replies.append(Reply(
-        paragraphs(words["model_intro"], f'"{content["model_answer"]}"',
+        bubble(words["model_intro"], f'"{content["model_answer"]}"',
                    words["step_link"].format(title=step(step_name)["title"]))
     ))
     replies.append(Reply(words["again"], buttons=round_buttons()))
@@ -186,8 +186,8 @@ def progress_text(sender_id: str) -> str:
         when = attempt.created_at.strftime("%d %b, %H:%M")
         rounds.append(menu("progress_line", when=when, title=title, pattern=words[attempt.pattern]["name"]))
     calm = sum(attempt.pattern == "calm" for attempt in attempts)
-    return paragraphs(menu("progress_intro", count=len(attempts)), bullets(rounds),
-                      menu("progress_calm", calm=calm, count=len(attempts)))
+    return bubble(menu("progress_calm", calm=calm, count=len(attempts)),
+                      menu("progress_intro", count=len(attempts)), bullets(rounds))
 
 
 class ActionShowProgress(Action):

@@ -9,11 +9,11 @@ from typing import Any
 from rasa_sdk.executor import CollectingDispatcher
 
 from coach.content import (  # noqa: F401 (re-used by the actions)
+    bubble,
     bullets,
     coaching,
     exercises,
     fill,
-    paragraphs,
     step,
 )
 

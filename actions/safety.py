@@ -9,7 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.replies import Reply, paragraphs, send
+from actions.replies import Reply, bubble, send
 from coach.content import hotline, meaning_of, safety
 from coach.crisis import crisis_lines
 
@@ -49,11 +49,11 @@ def safety_replies(kind: str) -> list[Reply]:
     ]
     if kind == "self_harm":
         return [
-            Reply(paragraphs(words["self_harm"]["opening"], crisis_lines(kind))),
+            Reply(bubble(words["self_harm"]["opening"], crisis_lines(kind))),
             Reply(words["self_harm"]["closing"], buttons=keep_talking),
         ]
     return [
-        Reply(paragraphs(words[kind]["opening"], crisis_lines(kind))),
+        Reply(bubble(words[kind]["opening"], crisis_lines(kind))),
         Reply(f"{words[kind]['not_your_fault']} {words['privacy']}"),
         Reply(words["keep_talking"], buttons=keep_talking),
     ]

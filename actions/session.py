@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.coaching import slot_list, suggest_next_step, withheld_steps
 from actions.plans import headline, visible_plans, words
 from actions.privacy import delete_everything
-from actions.replies import button, paragraphs, phrase, send, what_next_buttons
+from actions.replies import bubble, button, phrase, send, what_next_buttons
 from actions.safety import safety_replies
 from coach.content import coaching, meaning_of, pattern, privacy, resources, safety, step, step_names
 from coach.store import open_store
@@ -110,7 +110,7 @@ def summary_lines(
 
 
 def summary_text(tracker: Tracker) -> str:
-    return paragraphs(
+    return bubble(
         *summary_lines(
             slot_list(tracker, "patterns_discussed"),
             slot_list(tracker, "steps_offered"),

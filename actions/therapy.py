@@ -13,7 +13,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.engine import Engine
 
-from actions.replies import Reply, bullets, paragraphs, send
+from actions.replies import Reply, bubble, bullets, send
 from coach import directory
 from coach.content import hotline, intent_for, meaning_of, safety, therapy
 from coach.store import open_store
@@ -39,7 +39,7 @@ def need_buttons(shown: str) -> list[dict[str, str]]:
 def listing(matches: directory.Matches) -> str:
     words = therapy()
     heading = words["listings"] if matches.exact_country else words["listings_elsewhere"]
-    return paragraphs(heading, bullets([f"{r.name} ({r.reach}): {r.good_for}" for r in matches.resources]))
+    return bubble(heading, bullets([f"{r.name} ({r.reach}): {r.good_for}" for r in matches.resources]))
 
 
 def therapy_replies(
@@ -55,7 +55,7 @@ def therapy_replies(
         return [Reply(support), Reply(listing(directory.find(engine, "abuse", where)))]
     replies = [Reply(words["needs"][need]["intro"])]
     if need == "partner":
-        replies.append(Reply(paragraphs(words["script_intro"], words["script"], words["script_tips"])))
+        replies.append(Reply(bubble(words["script_intro"], words["script"], words["script_tips"])))
     replies.append(Reply(listing(directory.find(engine, need, where))))
     if country is None:
         replies.append(Reply(words["ask_country"]))

@@ -177,10 +177,12 @@ def exercise_questions(name: str) -> tuple[str, ...]:
     return tuple(exercise(name)["questions"])
 
 
-def paragraphs(*blocks: str) -> str:
-    """Blocks of a bubble, a blank line apart: clients that render Markdown (rasa-webchat) join single
-    lines into one and glue a line after a list onto its last item; plain text reads the same."""
-    return "\n\n".join(block for block in blocks if block)
+def bubble(*blocks: str) -> str:
+    """The blocks of one chat bubble, a line each. Rasa splits a text at blank lines into separate
+    bubbles, so there are none here; clients that render Markdown (rasa-webchat) join plain lines into
+    one paragraph, which reads right for sentences, and glue a line that follows a list onto its last
+    item, so a bubble's list (bullets()) always comes last."""
+    return "\n".join(block for block in blocks if block)
 
 
 def bullets(items: list[str], numbered: bool = False) -> str:
