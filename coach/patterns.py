@@ -138,7 +138,8 @@ def read_patterns(path: Path, labels: Collection[str]) -> list[tuple[str, Patter
     return [(line["label"], line["pattern"]) for _, line in read_lines(path, check)]
 
 
-def check_pattern(line: Any, labels: Collection[str], vocab: Vocab) -> str | None:
+def check_pattern_line(line: Any, labels: Collection[str]) -> str | None:
+    """What is wrong with a pattern line's shape, whatever reads it: {"label", "pattern", "note"?}."""
     if not isinstance(line, dict):
         return "a pattern line must be an object"
     unknown = set(line) - {"label", "pattern", "note"}
@@ -146,11 +147,18 @@ def check_pattern(line: Any, labels: Collection[str], vocab: Vocab) -> str | Non
         return f"unknown keys {sorted(unknown)} (a pattern line has label, pattern and an optional note)"
     if "label" not in line or "pattern" not in line:
         return 'a pattern line needs a "label" and a "pattern"'
-    label, pattern = line["label"], line["pattern"]
-    if label not in labels:
-        return f"unknown label {label!r}: nothing reads it (known: {', '.join(sorted(labels))})"
+    if line["label"] not in labels:
+        return f"unknown label {line['label']!r}: nothing reads it (known: {', '.join(sorted(labels))})"
     if not isinstance(line.get("note", ""), str):
-        return f'the "note" of {label!r} must be a string'
+        return f'the "note" of {line["label"]!r} must be a string'
+    return None
+
+
+def check_pattern(line: Any, labels: Collection[str], vocab: Vocab) -> str | None:
+    problem = check_pattern_line(line, labels)
+    if problem:
+        return problem
+    label, pattern = line["label"], line["pattern"]
     if isinstance(pattern, str):
         return None if pattern.strip() else f"the phrase of {label!r} is empty"
     if not isinstance(pattern, list) or not pattern or not all(isinstance(t, dict) and t for t in pattern):

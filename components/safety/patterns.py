@@ -10,7 +10,7 @@ from spacy.errors import MatchPatternError
 from spacy.matcher import DependencyMatcher, Matcher
 from spacy.vocab import Vocab
 
-from coach.patterns import WordLists, read_lines
+from coach.patterns import WordLists, check_pattern_line, read_lines
 from coach.spacy_parse import PARSE_WORDS_FILE
 
 # The patterns and word lists live beside this package rather than in content/: content/ holds what
@@ -54,20 +54,12 @@ def read_patterns(path: Path, shapes: Mapping[str, str]) -> list[PatternLine]:
 
 
 def _check_pattern(line: Any, shapes: Mapping[str, str], vocab: Vocab) -> str | None:
-    if not isinstance(line, dict):
-        return "a pattern line must be an object"
-    unknown = set(line) - {"label", "pattern", "note"}
-    if unknown:
-        return f"unknown keys {sorted(unknown)} (a pattern line has label, pattern and an optional note)"
-    if "label" not in line or "pattern" not in line:
-        return 'a pattern line needs a "label" and a "pattern"'
+    problem = check_pattern_line(line, shapes)
+    if problem:
+        return problem
     label, pattern = line["label"], line["pattern"]
-    if label not in shapes:
-        return f"unknown label {label!r}: no safety rule reads it (known: {', '.join(sorted(shapes))})"
     if not isinstance(pattern, list) or not pattern or not all(isinstance(t, dict) and t for t in pattern):
         return f"the pattern of {label!r} must be a non-empty list of token dicts"
-    if not isinstance(line.get("note", ""), str):
-        return f'the "note" of {label!r} must be a string'
     shape = shapes[label]
     if shape == ANCHOR and len(pattern) != 1:
         return f"{label!r} is an anchor: its pattern is exactly one token dict, not {len(pattern)}"
