@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.replies import Reply, button, exercise_button, phrase, send, step_button, what_next_buttons
-from actions.safety import STEPS_UNSAFE_AFTER_ABUSE
+from actions.safety import STEPS_UNSAFE_AFTER_ABUSE, warn_beside
 from coach.content import (
     PATTERNS,
     coaching,
@@ -118,7 +118,7 @@ class ActionRespondToPattern(Action):
         patterns = described_patterns(tracker)
         if not patterns:
             dispatcher.utter_message(response="utter_ask_which_pattern")
-            return []
+            return warn_beside(dispatcher, tracker)
         discussed = slot_list(tracker, "patterns_discussed")
         offered = slot_list(tracker, "steps_offered")
         replies, suggested = pattern_replies(
@@ -137,6 +137,7 @@ class ActionRespondToPattern(Action):
             SlotSet("current_pattern", patterns[0]),
             SlotSet("last_step", suggested[-1]),
             SlotSet("offer", "next_step"),
+            *warn_beside(dispatcher, tracker),
         ]
 
 
@@ -320,7 +321,7 @@ class ActionExplainRootCause(Action):
             button("all_steps", "ask_what_to_do"),
         ]
         send(dispatcher, replies)
-        return [SlotSet("root_cause_explained", True)]
+        return [SlotSet("root_cause_explained", True), *warn_beside(dispatcher, tracker)]
 
 
 class ActionAddressHiding(Action):
@@ -338,7 +339,7 @@ class ActionAddressHiding(Action):
             button("therapy", "ask_therapy"),
         ]
         send(dispatcher, replies)
-        return [SlotSet("offer", None)]
+        return [SlotSet("offer", None), *warn_beside(dispatcher, tracker)]
 
 
 class ActionAcknowledgeFeeling(Action):
@@ -357,4 +358,4 @@ class ActionAcknowledgeFeeling(Action):
             text += " " + safety()["control_note"].format(hotline=hotline())
         dispatcher.utter_message(text=text)
         dispatcher.utter_message(text=phrase("ask_what_you_do"))
-        return [SlotSet("offer", "patterns")]
+        return [SlotSet("offer", "patterns"), *warn_beside(dispatcher, tracker)]

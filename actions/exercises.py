@@ -20,6 +20,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.coaching import withheld_steps
 from actions.plans import NOTHING_MORE, answers_of, cleared, exercise_buttons, sentence, shown, words
 from actions.replies import Reply, bubble, bullets, send, what_next_buttons
+from actions.safety import warning_found
 from coach.content import exercise, exercise_names, exercise_questions, exercises, fill, meaning_of
 
 
@@ -38,6 +39,11 @@ def phrases(kind: str) -> list[str]:
     return exercises()["words"]["answers"][kind]
 
 
+def any_of(name: str) -> str:
+    """A regular expression alternation of one of content/exercises.yml's word lists, in its order."""
+    return "|".join(re.escape(word) for word in exercises()["words"][name])
+
+
 def says(text: str, kind: str) -> bool:
     """Whether the answer contains one of the phrases of this kind, as whole words."""
     plain = normalise(text)
@@ -51,8 +57,8 @@ def is_only(text: str, kind: str) -> bool:
     "I need her to stop reading my messages" is an answer, not a request to stop.
     """
     plain = normalise(text)
-    plain = re.sub(r"^(ok|okay|um|hmm|actually|sorry|please|can we|can i|let's|lets)\s+", "", plain)
-    plain = re.sub(r"\s+(please|now|thanks|then)$", "", plain)
+    plain = re.sub(rf"^({any_of('answer_openers')})\s+", "", plain)
+    plain = re.sub(rf"\s+({any_of('answer_closers')})$", "", plain)
     if plain in phrases(kind):
         return True
     return len(plain.split()) <= 6 and any(
@@ -60,8 +66,9 @@ def is_only(text: str, kind: str) -> bool:
     )
 
 
-ORDINALS = {"1": 0, "one": 0, "first": 0, "2": 1, "two": 1, "second": 1, "3": 2, "three": 2, "third": 2,
-            "4": 3, "four": 3, "fourth": 3, "5": 4, "five": 4, "fifth": 4}
+def ordinals() -> dict[str, int]:
+    """What each way of saying a number picks, counted from 0: {"1": 0, "one": 0, "first": 0, ...}."""
+    return {said: index for index, ways in enumerate(exercises()["words"]["ordinals"]) for said in ways}
 
 
 def pick(text: str, options: list[str]) -> str | None:
@@ -70,9 +77,11 @@ def pick(text: str, options: list[str]) -> str | None:
     for option in options:
         if plain == normalise(option):
             return option
-    number = re.sub(r"^(the|number|option|no)\s+", "", plain).removesuffix(" one").strip()
-    if number in ORDINALS and ORDINALS[number] < len(options):
-        return options[ORDINALS[number]]
+    number = re.sub(rf"^({any_of('ordinal_openers')})\s+", "", plain)
+    number = re.sub(rf" ({any_of('ordinal_closers')})$", "", number).strip()
+    index = ordinals().get(number)
+    if index is not None and index < len(options):
+        return options[index]
     return None
 
 
@@ -264,7 +273,7 @@ def check_answer(
     # Any answer may say so; outside the last question only in so many words, since "no way" can
     # just as well be about what the user needs.
     if name == "boundaries" and (
-        re.search(r"\b(impossible|not possible)\b", normalise(text))
+        re.search(rf"\b({any_of('impossible_said')})\b", normalise(text))
         or (slot == "boundary_feeling" and says(text, "impossible"))
     ):
         return Check({slot: None, "boundary_feeling": "impossible"}, end=True)
@@ -274,16 +283,12 @@ def check_answer(
 
 # --- Asking -------------------------------------------------------------------------------------
 
-QUESTION_WORDS = ("who", "what", "where", "when", "why", "how", "are", "do", "did", "is", "were", "was",
-                  "have", "can", "will", "would")
-
-
 def quoted(words_said: str) -> str:
     """What the partner says, as a line of speech: a capital, and a question mark if it asks."""
     line = words_said.strip()
     if line.endswith((".", "!", "?")):
         return line[:1].upper() + line[1:]
-    asks = normalise(line).split(" ")[0] in QUESTION_WORDS
+    asks = normalise(line).split(" ")[0] in exercises()["words"]["question_words"]
     return sentence(line)[:-1] + ("?" if asks else ".")
 
 
@@ -379,6 +384,11 @@ class ValidateExerciseForm(FormValidationAction, ABC):
         for slot, value in tracker.slots_to_validate().items():
             # Only answers are read: the slots emptied when the exercise starts come through here too.
             if slot not in exercise_questions(self.exercise) or value is None:
+                continue
+            if warning_found(tracker) is not None:
+                # A warning sign of control is not an answer: the exercise stops, and its end
+                # (action_finish_exercise) adds the warning-signs answer, as a safety flag would.
+                events += [SlotSet(slot, None), SlotSet("requested_slot", None)]
                 continue
             check = check_answer(self.exercise, slot, value, answers, intent)
             for text in check.say:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 from string import Formatter
 from typing import Any
 
@@ -12,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.coaching import step_replies, withheld_steps
 from actions.replies import Reply, bubble, bullets, button, exercise_button, send, what_next_buttons
+from actions.safety import warn_beside
 from coach.content import (
     coaching,
     exercise,
@@ -97,12 +99,13 @@ def sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
-# "I didn't tell her that I had lunch with Sam" says the fact in its second half.
-UNSAID = re.compile(
-    r"^i\s+(?:usually\s+|often\s+|sometimes\s+)?(?:didn'?t|did not|don'?t|do not|never|wouldn'?t|would not)"
-    r"\s+(?:tell|mention|say)(?:\s+(?:to\s+)?(?:her|him|them|my\s+\w+))?\s+that\s+",
-    re.IGNORECASE,
-)
+@cache
+def unsaid() -> re.Pattern[str]:
+    """The opening of "I didn't tell her that ..." (content/exercises.yml, tell_truth `unsaid`)."""
+    try:
+        return re.compile(exercise("tell_truth")["unsaid"], re.IGNORECASE)
+    except re.error as error:
+        raise ValueError(f"content/exercises.yml, tell_truth unsaid: {error}") from None
 
 
 def truth_script(left_out: str, details: str = "") -> str:
@@ -110,7 +113,7 @@ def truth_script(left_out: str, details: str = "") -> str:
     if not left_out:
         return ""
     words_ = exercise("tell_truth")["script"]
-    parts = [words_["opening"], sentence(UNSAID.sub("", left_out.strip()))]
+    parts = [words_["opening"], sentence(unsaid().sub("", left_out.strip()))]
     if details:
         parts.append(sentence(details))
     parts.append(words_["closing"])
@@ -244,7 +247,7 @@ class ActionFinishExercise(Action):
         answers = answers_of(tracker, name)
         if not is_complete(name, answers):  # the user said stop in their own words
             dispatcher.utter_message(text=words("stopped"), buttons=what_next_buttons())
-            return [*cleared(name), SlotSet("exercise", None)]
+            return [*cleared(name), SlotSet("exercise", None), *warn_beside(dispatcher, tracker)]
         partner_term = tracker.get_slot("partner_term")
         send(dispatcher, result_replies(name, answers, partner_term, withheld_steps(tracker)))
         open_store().save_plan(tracker.sender_id, name, {**answers, "partner_term": partner_term})

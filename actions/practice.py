@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.assessment import Assessment, assess_reply
 from actions.replies import Reply, bubble, bullets, send, what_next_buttons
+from actions.safety import warn_beside
 from coach.content import pattern, practice, step
 from coach.store import open_store
 
@@ -143,7 +144,7 @@ class ActionGiveFeedback(Action):
         kept = reply if tracker.get_slot("keep_replies") else None
         open_store().save_attempt(tracker.sender_id, scenario, assessment.pattern, kept)
         send(dispatcher, feedback_replies(assessment, scenario))
-        return [SlotSet("practice_reply", None), SlotSet("offer", None)]
+        return [SlotSet("practice_reply", None), SlotSet("offer", None), *warn_beside(dispatcher, tracker)]
 
 
 class ActionNextRound(Action):

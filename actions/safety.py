@@ -25,20 +25,37 @@ def warning_signs(text: str) -> list[str]:
     return [kind for kind, sign in signs.items() if words & set(sign["words"])]
 
 
-def warning_replies(text: str) -> list[Reply]:
-    """Warning signs of control: named gently and specifically, The Hotline, and the question to ask."""
+def warning_replies(text: str, beside: bool = False) -> list[Reply]:
+    """Warning signs of control: named gently and specifically, The Hotline, and the question to ask;
+    `beside` another answer, introduced as one more thing."""
     words = safety()["warning"]
     names = [words["signs"][kind]["name"] for kind in warning_signs(text)[:2]]
     if names:
         signs = " and ".join(names)
-        opening = words["opening"].format(signs=signs[0].upper() + signs[1:])
+        opening = words["beside" if beside else "opening"].format(
+            signs=signs if beside else signs[0].upper() + signs[1:])
     else:
-        opening = words["opening_general"]
+        opening = words["beside_general" if beside else "opening_general"]
     question = Reply(words["question"], buttons=[
         {"title": words["afraid"], "payload": "/affirm"},
         {"title": words["not_afraid"], "payload": "/deny"},
     ])
     return [Reply(f"{opening} {words['number'].format(hotline=hotline())}"), question]
+
+
+def warning_found(tracker: Tracker) -> str | None:
+    """The words of a warning sign the safety check found beside the message's coaching reading."""
+    return next(tracker.get_latest_entity_values("safety_warning"), None)
+
+
+def warn_beside(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """After a coaching answer: the warning-signs answer, if the message also told of a sign of control.
+    Its question ("do you ever feel afraid?") is the last thing asked, so a yes is a disclosure."""
+    evidence = warning_found(tracker)
+    if evidence is None:
+        return []
+    send(dispatcher, warning_replies(evidence, beside=True))
+    return [SlotSet("offer", "afraid")]
 
 
 def safety_replies(kind: str) -> list[Reply]:

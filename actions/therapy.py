@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.engine import Engine
 
 from actions.replies import Reply, bubble, bullets, send
+from actions.safety import warn_beside, warning_found
 from coach import directory
 from coach.content import hotline, intent_for, meaning_of, safety, therapy
 from coach.store import open_store
@@ -67,14 +68,11 @@ def suggest_therapy(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[
     """Answers the therapy question asked now, or else the last one asked (couples therapy if none)."""
     intent = (tracker.latest_message.get("intent") or {}).get("name")
     need = meaning_of(intent, "need") or tracker.get_slot("therapy_need") or "couple"
+    # A warning sign of control in the same message: no couples therapy beside its warning either.
+    unsafe = bool(tracker.get_slot("abuse_disclosed")) or warning_found(tracker) is not None
     send(dispatcher, therapy_replies(
-        need,
-        tracker.get_slot("country"),
-        tracker.get_slot("partner_term"),
-        bool(tracker.get_slot("abuse_disclosed")),
-        directory_engine(),
-    ))
-    return [SlotSet("therapy_need", need)]
+        need, tracker.get_slot("country"), tracker.get_slot("partner_term"), unsafe, directory_engine()))
+    return [SlotSet("therapy_need", need), *warn_beside(dispatcher, tracker)]
 
 
 class ActionSuggestTherapy(Action):

@@ -23,14 +23,6 @@ PATTERNS = ("reassuring", "ignoring", "angry", "giving_in", "withholding")
 INTENT_KINDS = ("pattern", "feeling", "need", "safety", "outcome", "answer")
 
 
-def __getattr__(name: str) -> Any:
-    # PATTERN_INTENTS, {"describe_reassuring": "reassuring", ...}, as components/reading.py imports it:
-    # from the intent table, read when first asked for so that importing this module reads no file.
-    if name == "PATTERN_INTENTS":
-        return intents_of("pattern")
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 @cache
 def intent_table() -> dict[str, tuple[str, str]]:
     """What each intent means, as (kind, name): {"describe_getting_angry": ("pattern", "angry"), ...}.

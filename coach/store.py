@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import cache
 from pathlib import Path
+from typing import Any, TypeVar
 
 from sqlalchemy import Column, DateTime, Integer, String, Text, create_engine, delete, select
 from sqlalchemy.engine import Engine
@@ -22,6 +23,9 @@ DEFAULT_URL = f"sqlite:///{PROJECT_DIR / 'var' / 'coach.db'}"
 FOLLOW_UP_AFTER = timedelta(hours=1)
 
 Base = declarative_base()
+
+# What a follow-up query gives back: a FollowUp or a SavedPlan.
+Taken = TypeVar("Taken")
 
 
 def utcnow() -> datetime:
@@ -142,25 +146,8 @@ class CoachStore:
                        skipping: Collection[str] = ()) -> FollowUp | None:
         """The latest step chosen in an earlier visit and not asked about yet, other than those
         `skipping` (withheld after a disclosure); marks it asked."""
-        now = now or utcnow()
-        query = (
-            select(ChosenStep)
-            .where(
-                ChosenStep.sender_id == sender_id,
-                ChosenStep.asked_at.is_(None),
-                ChosenStep.outcome.is_(None),
-                ChosenStep.chosen_at <= now - FOLLOW_UP_AFTER,
-                ChosenStep.step.not_in(list(skipping)),
-            )
-            .order_by(ChosenStep.chosen_at.desc(), ChosenStep.id.desc())
-            .limit(1)
-        )
-        with Session(self.engine) as session, session.begin():
-            chosen = session.scalars(query).first()
-            if chosen is None:
-                return None
-            chosen.asked_at = now
-            return FollowUp(step=chosen.step, chosen_at=chosen.chosen_at)
+        return self._take_unasked(ChosenStep, ChosenStep.chosen_at, ChosenStep.step, sender_id, now, skipping,
+                                  lambda chosen: FollowUp(step=chosen.step, chosen_at=chosen.chosen_at))
 
     def record_outcome(self, sender_id: str, outcome: str) -> str | None:
         """Saves how the step or plan asked about last went; returns its step, or None if none was."""
@@ -200,25 +187,33 @@ class CoachStore:
                             skipping: Collection[str] = ()) -> SavedPlan | None:
         """The latest plan made in an earlier visit and not asked about yet, other than those of the
         exercises `skipping`; marks it asked."""
+        return self._take_unasked(ExercisePlan, ExercisePlan.created_at, ExercisePlan.exercise,
+                                  sender_id, now, skipping, SavedPlan.of)
+
+    def _take_unasked(self, model: Any, made_at: Any, name: Any, sender_id: str, now: datetime | None,
+                      skipping: Collection[str], convert: Callable[[Any], Taken]) -> Taken | None:
+        """The latest row of `model` made in an earlier visit, not asked about and with no outcome yet,
+        whose `name` is not among `skipping`; marks it asked and returns it through `convert` (inside
+        the session, while the row can still be read)."""
         now = now or utcnow()
         query = (
-            select(ExercisePlan)
+            select(model)
             .where(
-                ExercisePlan.sender_id == sender_id,
-                ExercisePlan.asked_at.is_(None),
-                ExercisePlan.outcome.is_(None),
-                ExercisePlan.created_at <= now - FOLLOW_UP_AFTER,
-                ExercisePlan.exercise.not_in(list(skipping)),
+                model.sender_id == sender_id,
+                model.asked_at.is_(None),
+                model.outcome.is_(None),
+                made_at <= now - FOLLOW_UP_AFTER,
+                name.not_in(list(skipping)),
             )
-            .order_by(ExercisePlan.created_at.desc(), ExercisePlan.id.desc())
+            .order_by(made_at.desc(), model.id.desc())
             .limit(1)
         )
         with Session(self.engine) as session, session.begin():
-            plan = session.scalars(query).first()
-            if plan is None:
+            row = session.scalars(query).first()
+            if row is None:
                 return None
-            plan.asked_at = now
-            return SavedPlan.of(plan)
+            row.asked_at = now
+            return convert(row)
 
     def save_attempt(
         self, sender_id: str, scenario: str, pattern: str, reply_text: str | None = None

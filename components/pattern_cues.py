@@ -1,83 +1,53 @@
-"""The cue words of the five backfiring responses, as spaCy Matcher patterns on lemmas.
+"""The cue words of the five backfiring responses, found with spaCy's Matcher on lemmas.
 
 People often name a response in so many words ("I just ignore her calls", "I snapped"). The reading
 (components/reading.py) gives such a word extra weight in the sentence it stands in, and uses it to
 find a second response in the same message ("I reassure her all the time and sometimes I just snap").
+The cues are token patterns in patterns/pattern_cues.jsonl, each labelled by the response it names.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
+from coach.content import intents_of
+from coach.patterns import check_pattern, read_lines
 from coach.spacy_parse import is_partner
 
-# Up to three words may stand between the parts of a cue ("give HIM ALL my passwords").
-GAP = {"OP": "?"}
+CUES_FILE = Path(__file__).parent / "patterns" / "pattern_cues.jsonl"
 
 
-def _lemmas(*words: str) -> dict[str, Any]:
-    return {"LEMMA": {"IN": list(words)}}
+def read_cues(path: Path = CUES_FILE) -> dict[str, list[list[dict[str, Any]]]]:
+    """The token patterns by response, in the file's order.
 
+    A line's label must be one of the responses of the intent table (content/intents.yml), so that
+    the reading finds the intent it adds weight to; a phrase is refused, since the Matcher needs tokens.
+    """
+    responses, vocab = tuple(intents_of("pattern").values()), Vocab()
 
-# Each cue is a spaCy Matcher pattern on lemmas, so "snapped", "snapping" and "snap" all match.
-CUES: dict[str, list[list[dict[str, Any]]]] = {
-    "reassuring": [
-        [_lemmas("reassure", "reassurance")],
-        [_lemmas("promise", "swear")],
-        [_lemmas("tell", "remind", "explain"), GAP, GAP, {"LOWER": {"IN": ["i", "how"]}},
-         GAP, _lemmas("love")],
-        [_lemmas("prove"), GAP, {"LOWER": {"IN": ["i", "that", "myself", "nothing"]}}],
-    ],
-    "ignoring": [
-        [_lemmas("ignore", "stonewall")],
-        [{"LOWER": "silent"}, {"LOWER": "treatment"}],
-        [_lemmas("walk", "storm"), {"LOWER": {"IN": ["away", "off", "out"]}}],
-        [_lemmas("change"), {"LOWER": "the"}, {"LOWER": "subject"}],
-        [_lemmas("shut", "clam"), {"LOWER": {"IN": ["down", "up"]}}],
-        [_lemmas("go", "stay", "fall"), {"LOWER": {"IN": ["quiet", "silent"]}}],
-        [_lemmas("refuse"), {"LOWER": "to"}, _lemmas("answer", "talk", "respond", "engage")],
-        [{"LOWER": {"IN": ["not", "n't", "never", "dont", "don't"]}}, GAP,
-         _lemmas("answer", "respond", "reply")],
-    ],
-    "angry": [
-        [_lemmas("snap", "yell", "shout", "scream", "explode", "rage", "swear")],
-        [_lemmas("angry", "mad", "furious", "defensive", "livid", "pissed")],
-        [_lemmas("lose"), GAP, {"LOWER": {"IN": ["temper", "cool", "it"]}}],
-        [_lemmas("blow", "lash", "flip"), {"LOWER": {"IN": ["up", "out"]}}],
-        [_lemmas("call"), {"LOWER": {"IN": ["her", "him", "them"]}}, GAP,
-         {"LOWER": {"IN": ["paranoid", "crazy", "insane", "psycho"]}}],
-    ],
-    "giving_in": [
-        [_lemmas("give"), {"LOWER": "in"}],
-        [_lemmas("give", "hand", "send", "share", "show"), GAP, GAP, GAP,
-         {"LOWER": {"IN": ["password", "passwords", "passcode", "location", "phone", "login",
-                           "logins", "accounts"]}}],
-        [_lemmas("check"), {"LOWER": "in"}],
-        [_lemmas("stop", "quit", "drop"), GAP, _lemmas("see", "go", "play", "hang")],
-        [_lemmas("give"), {"LOWER": "up"}],
-        [_lemmas("cut"), {"LOWER": "back"}],
-        [_lemmas("do"), {"LOWER": "whatever"}, GAP, _lemmas("want", "ask", "say", "demand")],
-    ],
-    "withholding": [
-        [_lemmas("leave", "keep"), GAP, GAP, {"LOWER": {"IN": ["out", "quiet", "secret"]}}],
-        [_lemmas("keep"), GAP, GAP, {"LOWER": "to"}, {"LOWER": {"IN": ["myself", "ourselves"]}}],
-        [_lemmas("hold"), {"LOWER": "back"}],
-        [{"LOWER": {"IN": ["not", "n't", "never", "dont", "don't"]}}, GAP,
-         _lemmas("mention", "tell", "say", "bring")],
-        [_lemmas("omit", "withhold")],
-    ],
-}
+    def check(line: Any) -> str | None:
+        problem = check_pattern(line, responses, vocab)
+        if problem is None and isinstance(line["pattern"], str):
+            return f"the cue of {line['label']!r} must be a list of token dicts, not a phrase"
+        return problem
+
+    cues: dict[str, list[list[dict[str, Any]]]] = {}
+    for _, line in read_lines(path, check):
+        cues.setdefault(line["label"], []).append(line["pattern"])
+    return cues
+
 
 class PatternCues:
     """Finds the five responses' cue words in a spaCy doc."""
 
     def __init__(self, vocab: Vocab) -> None:
         self.matcher = Matcher(vocab)
-        for pattern, cues in CUES.items():
+        for pattern, cues in read_cues().items():
             self.matcher.add(pattern, cues)
 
     def find(self, doc: Doc) -> list[Span]:

@@ -23,7 +23,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-import joblib
 import numpy as np
 import scipy.sparse
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -41,13 +40,13 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from spacy.tokens import Doc, Span
 
-from coach.content import PATTERN_INTENTS
+from coach.content import intent_for, intents_of, meaning_of
 from coach.spacy_parse import OTHER, PARTNER, WRITER, actor, parse, sentences
 from components.pattern_cues import PatternCues
+from components.persist import load_trained, save_trained
 
 ENTITY = "pattern_cue"
 READING = "reading"  # the message attribute that holds the `Reading`, for components after this one
-INTENT_OF_PATTERN = {pattern: intent for intent, pattern in PATTERN_INTENTS.items()}
 
 # How much a sentence counts, by whose doing it tells: the partner's half as much as the writer's.
 SENTENCE_WEIGHT = {WRITER: 1.0, OTHER: 1.0, PARTNER: 0.5}
@@ -135,7 +134,7 @@ def read(doc: Doc, model: IntentModel, cues: PatternCues) -> Reading:
     weights = np.array([SENTENCE_WEIGHT[who] for who in actors])[:, None]
     told = (weights * each).max(axis=0)  # how strongly some sentence tells each intent, cues aside
     for span in found:
-        intent = INTENT_OF_PATTERN[span.label_]
+        intent = intent_for("pattern", span.label_)
         if intent in intents:
             row = next(i for i, unit in enumerate(units) if unit.start <= span.start < unit.end)
             each[row, intents.index(intent)] += CUE_BONUS
@@ -148,20 +147,20 @@ def read(doc: Doc, model: IntentModel, cues: PatternCues) -> Reading:
 
     by_pattern = {span.label_: span for span in found}
     responses = []
-    main = PATTERN_INTENTS.get(ranking[0][0])
+    main = meaning_of(ranking[0][0], "pattern")
     if main:
         responses.append(main)
-    for intent, pattern in PATTERN_INTENTS.items():
+    for intent, pattern in intents_of("pattern").items():
         if pattern in responses or intent not in intents:
             continue
         column = intents.index(intent)
         if pattern in by_pattern and (len(units) == 1 or told[column] >= SECOND_RESPONSE):
             responses.append(pattern)
     # The main response first, then the others by how strongly they are told.
-    responses[1:] = sorted(responses[1:], key=lambda p: -combined[intents.index(INTENT_OF_PATTERN[p])])
+    responses[1:] = sorted(responses[1:], key=lambda p: -combined[intents.index(intent_for("pattern", p))])
     spans = {}
     for pattern in responses:
-        column = intents.index(INTENT_OF_PATTERN[pattern])
+        column = intents.index(intent_for("pattern", pattern))
         spans[pattern] = by_pattern.get(pattern) or units[int(np.argmax(weights[:, 0] * each[:, column]))]
     return Reading(
         ranking=ranking,
@@ -221,8 +220,7 @@ class CounsellorReading(GraphComponent, IntentClassifier, EntityExtractorMixin):
             [m.get(SPACY_DOCS[TEXT]) for m in examples], [m.get(INTENT) for m in examples],
             self._config["strength"],
         )
-        with self._model_storage.write_to(self._resource) as directory:
-            joblib.dump(self._model, directory / self.MODEL_FILE)
+        save_trained(self._model_storage, self._resource, self.MODEL_FILE, self._model)
         return self._resource
 
     @classmethod
@@ -234,12 +232,7 @@ class CounsellorReading(GraphComponent, IntentClassifier, EntityExtractorMixin):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> CounsellorReading:
-        try:
-            with model_storage.read_from(resource) as directory:
-                model = joblib.load(directory / cls.MODEL_FILE)
-        except ValueError:  # not trained yet (a graph with no NLU data)
-            model = None
-        return cls(config, model_storage, resource, model)
+        return cls(config, model_storage, resource, load_trained(model_storage, resource, cls.MODEL_FILE))
 
     # `Optional`, not `X | None`: Rasa's graph validator cannot read the newer union syntax.
     def process(

@@ -26,16 +26,20 @@ from evaluate import MODEL, PROJECT_DIR, parse_all  # noqa: E402
 SAFETY_SET = PROJECT_DIR / "tests" / "safety" / "real_style.yml"
 CRISIS_INTENTS = {"safety_self_harm", "safety_danger"}
 WARNING_INTENTS = {"safety_coercive_control"}
+WARNING_ENTITY = "safety_warning"  # set by components/safety/component.py
 RULE_TIERS = {"self_harm": "crisis", "danger": "crisis", "coercive_control": "warning"}
 READINGS = "safety_readings"  # set by components/safety/component.py
 PARTS = ("rules", "learned", "combined")
 
 
-def tier(intent: str) -> str:
-    """What the person is answered with first, by the intent the pipeline set."""
+def tier(result: dict) -> str:
+    """What the person is answered with, by the intent the pipeline set or, for a warning sign found
+    beside a coaching reading, the `safety_warning` entity (the warning comes after that answer)."""
+    intent = result["intent"]["name"]
     if intent in CRISIS_INTENTS:
         return "crisis"
-    return "warning" if intent in WARNING_INTENTS else "none"
+    beside = any(entity["entity"] == WARNING_ENTITY for entity in result.get("entities") or [])
+    return "warning" if intent in WARNING_INTENTS or beside else "none"
 
 
 def tiers(result: dict) -> dict[str, str]:
@@ -44,7 +48,7 @@ def tiers(result: dict) -> dict[str, str]:
     return {
         "rules": RULE_TIERS.get(readings.get("rules"), "none"),
         "learned": readings.get("learned") or "none",
-        "combined": tier(result["intent"]["name"]),
+        "combined": tier(result),
     }
 
 

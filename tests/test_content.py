@@ -110,13 +110,6 @@ def test_an_intent_is_read_both_ways():
     assert intent_for("need", "partner") == "ask_partner_therapy"
 
 
-def test_the_reading_component_still_finds_the_pattern_intents_where_it_imports_them():
-    from coach.content import PATTERN_INTENTS
-
-    assert PATTERN_INTENTS == intents_of("pattern")
-    assert PATTERN_INTENTS["describe_getting_angry"] == "angry"
-
-
 @pytest.mark.parametrize("entry", ["{pattern: angry, need: couple}", "{mood: angry}", "angry"])
 def test_a_mistake_in_the_intent_table_names_the_file_and_line(entry, tmp_path, monkeypatch):
     (tmp_path / "intents.yml").write_text(f"intents:\n  greet: {{answer: hi}}\n  describe_angry: {entry}\n")

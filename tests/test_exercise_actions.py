@@ -397,3 +397,23 @@ def test_the_boundaries_planner_asks_about_each_area_the_user_named():
     areas = {"boundary_areas": "friends,social_media,check_ins"}
     asked = question("boundaries", "boundary_needs", areas, None)
     assert "friends, social media and check-ins" in asked.text
+
+
+def test_a_warning_sign_in_an_answer_stops_the_exercise_and_is_answered(domain, coach_db):
+    """ "He reads my texts every night" told as an answer (and read as a coaching story, the warning
+    found beside it) is not taken as the answer: the exercise stops, and the warning comes last."""
+    name, slot = "boundaries", EXERCISES["boundaries"][0]
+    tracker = form_tracker(name, slot, "he reads my texts every night", intent="describe_giving_in")
+    warning = {"entity": "safety_warning", "value": "he reads my texts every night"}
+    tracker.latest_message["entities"] = [warning]
+    events = slots_set(asyncio.run(FORM_VALIDATORS[name]().run(CollectingDispatcher(), tracker, domain)))
+    assert events[slot] is None and events["requested_slot"] is None
+
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("describe_giving_in", text="he reads my texts every night",
+                           entities=[("safety_warning", "he reads my texts every night")],
+                           slots={"exercise": name}, sender_id="pat")
+    ended = slots_set(ActionFinishExercise().run(dispatcher, tracker, domain))
+    assert texts(dispatcher)[0] == words("stopped")
+    assert "warning signs of control" in texts(dispatcher)[-2] and "1-800-799-7233" in texts(dispatcher)[-2]
+    assert ended["offer"] == "afraid" and coach_db.plans("pat") == []

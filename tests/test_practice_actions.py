@@ -129,3 +129,14 @@ def test_stopping_ends_the_role_play(dispatcher, domain):
 def test_allowing_saved_replies_is_remembered(dispatcher, domain):
     events = ActionAllowSavingReplies().run(dispatcher, make_tracker("allow_saving_replies"), domain)
     assert slots_set(events)["keep_replies"] is True
+
+
+def test_a_warning_sign_in_a_practice_reply_comes_after_the_feedback(dispatcher, domain, coach_db):
+    reply = "fine, read my texts like you do every night, you always do"
+    slots = {"practice_scenario": "texting", "practice_reply": reply}
+    tracker = make_tracker("describe_getting_angry", text=reply, slots=slots, sender_id="pat",
+                           entities=[("safety_warning", "read my texts like you do every night")])
+    events = ActionGiveFeedback().run(dispatcher, tracker, domain)
+    assert scenario("texting")["model_answer"] in said(dispatcher)
+    assert "warning signs of control" in texts(dispatcher)[-2] and "1-800-799-7233" in texts(dispatcher)[-2]
+    assert slots_set(events)["offer"] == "afraid"

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import make_tracker, payloads, said, slots_set, texts
 
+from actions.coaching import (
+    ActionAcknowledgeFeeling,
+    ActionAddressHiding,
+    ActionExplainRootCause,
+    ActionRespondToPattern,
+)
 from actions.safety import ActionSafetyResponse
 from actions.session import ActionAnswerOffer
+from coach.content import fill, pattern
 
 
 def test_thoughts_of_self_harm_get_crisis_lines_in_the_first_reply(dispatcher, domain):
@@ -63,3 +71,44 @@ def test_no_to_feeling_afraid_goes_on_coaching(dispatcher, domain):
     assert "What do you usually do" in said(dispatcher)
     assert "abuse_disclosed" not in slots_set(events)
     assert slots_set(events)["offer"] is None
+
+
+# A warning sign inside a message read as something the coach answers (components/safety/ sets the
+# `safety_warning` entity and keeps the intent): that answer first, then the warning and its question.
+STORY = ("every time she asks where i was i swear up and down i love her. she reads my texts at night "
+         "and wants my location on all day")
+
+
+def test_a_warning_sign_beside_a_story_comes_after_its_insight(dispatcher, domain):
+    tracker = make_tracker("describe_reassuring", text=STORY,
+                           entities=[("safety_warning", "she reads my texts at night and wants my location")])
+    events = ActionRespondToPattern().run(dispatcher, tracker, domain)
+    replies = texts(dispatcher)
+    insight = fill(pattern("reassuring")["insight"][0]).split("{")[0][:40]
+    assert any(insight in reply for reply in replies[:-2])  # what they do is answered first
+    assert replies[-2].startswith("One more thing, from what you wrote: checking your phone")
+    assert "1-800-799-7233" in replies[-2]
+    assert "afraid of them, or unsafe saying no" in replies[-1]
+    assert payloads(dispatcher)[-2:] == ["/affirm", "/deny"]
+    # The question asked last is the one a yes answers: a yes is then a disclosure.
+    assert slots_set(events)["offer"] == "afraid"
+    assert "abuse_disclosed" not in slots_set(events)
+
+
+def test_without_a_warning_sign_the_story_gets_its_answer_alone(dispatcher, domain):
+    events = ActionRespondToPattern().run(dispatcher, make_tracker("describe_reassuring", text=STORY), domain)
+    assert "warning signs" not in said(dispatcher) and "1-800-799-7233" not in said(dispatcher)
+    assert slots_set(events)["offer"] == "next_step"
+
+
+@pytest.mark.parametrize("action,intent", [
+    (ActionExplainRootCause, "ask_why_no_trust"),
+    (ActionAddressHiding, "admit_hiding"),
+    (ActionAcknowledgeFeeling, "feeling_burned_out"),
+])
+def test_every_coaching_answer_carries_a_warning_sign_found_beside_it(action, intent, dispatcher, domain):
+    tracker = make_tracker(intent, text="he checks my phone",
+                           entities=[("safety_warning", "he checks my phone")])
+    events = action().run(dispatcher, tracker, domain)
+    assert "warning signs of control" in texts(dispatcher)[-2] and "1-800-799-7233" in texts(dispatcher)[-2]
+    assert slots_set(events)["offer"] == "afraid"

@@ -36,6 +36,7 @@ def kind_of(text: str, nlp: spacy.language.Language, safety_check: SafetyCheck) 
 # What a person at risk of suicide or self-harm might write.
 SELF_HARM = [
     "I want to kill myself.",
+    "I am so tired of living with this pain.",
     "I can't stop thinking about killing myself.",
     "I want to end my life.",
     "Sometimes I think about ending it all.",
@@ -217,6 +218,11 @@ IDIOMS = [
     "I see no reason to keep going with this diet.",
     "She was holding a knife while cutting vegetables and asked about my day.",
     "I hide in my room when I want to play video games.",
+    "i hid about 14k of credit card debt from my bf for a year",
+    "She made a crack about me texting my girlfriend when I checked my phone.",
+    "He'll make a comment about my boss and I'll bring up his night at the club.",
+    "I told him I'm sick of living with a detective.",
+    "I hid the receipts from my wife for months.",
     "I don't know what she'll think if I tell her about my ex.",
     "I'd get hurt if I tried to run a marathon.",
     "He broke the news that his ex is moving back to town.",

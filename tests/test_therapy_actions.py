@@ -80,3 +80,15 @@ def test_after_abuse_is_disclosed_support_is_for_the_user_not_the_couple(
     couples_directories = [r["name"] for r in resources()["resources"] if "couples" in r["kinds"]]
     assert couples_directories and not any(name in text for name in couples_directories)
     assert "love is respect" in text
+
+
+def test_a_warning_sign_beside_a_therapy_question_gets_no_couples_therapy(dispatcher, domain, coach_db):
+    tracker = make_tracker("ask_therapy", text="should we try couples counselling? he tracks my phone",
+                           entities=[("safety_warning", "he tracks my phone")])
+    events = ActionSuggestTherapy().run(dispatcher, tracker, domain)
+    text = said(dispatcher)
+    assert therapy()["needs"]["couple"]["intro"] not in text
+    couples_directories = [r["name"] for r in resources()["resources"] if "couples" in r["kinds"]]
+    assert not any(name in text for name in couples_directories)
+    assert "warning signs of control" in text and "1-800-799-7233" in text
+    assert slots_set(events)["offer"] == "afraid"

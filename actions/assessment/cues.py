@@ -129,7 +129,8 @@ def _denied(cue: Cue) -> bool:
         return False
     if cue.kind == "accusation":
         before = cue.span.doc[max(cue.span.sent.start, cue.span.start - 3) : cue.span.start]
-        if any(token.norm_ in words("negations") or token.lower_ in ("no", "nobody") for token in before):
+        negations, deniers = words("negations"), words("fear_deniers")
+        if any(token.norm_ in negations or token.lower_ in deniers for token in before):
             return True
     return negation_governs(cue.span.root)
 

@@ -9,7 +9,7 @@ from spacy.tokens import Span
 
 from actions.assessment.cues import find_cues
 from actions.assessment.details import concrete_details
-from actions.assessment.knowledge import nlp
+from actions.assessment.knowledge import nlp, words
 from actions.assessment.learned import learned_reading
 from actions.assessment.signals import BACKFIRE_SIGNALS, QUALITIES, STRONG, WARM_QUALITIES, Cue
 from coach.content import practice
@@ -26,8 +26,6 @@ def asks_for(scenario_id: str) -> tuple[str, ...]:
     return tuple(scenarios[scenario_id]["asks_for"])
 
 
-# To a demand, "no" is a refusal; to a question ("did you see anyone?") it is an answer.
-DEMANDS = {"password"}
 # With no scenario, any fact counts as concrete.
 FACTS = ("person", "time", "place", "amount")
 # The loud ones: one strong cue of these decides the reply. Listed in the order that breaks a tie,
@@ -49,7 +47,8 @@ def assess_reply(text: str, scenario_id: str | None = None) -> Assessment:
     if not text.strip():
         return Assessment("ignoring", (), ())
     doc = nlp()(text)
-    cues = find_cues(doc, refusing_a_demand=scenario_id in DEMANDS)
+    # To a demand ("give me your password"), "no" is a refusal; to a question it is an answer.
+    cues = find_cues(doc, refusing_a_demand=scenario_id in words("demanding_scenarios"))
     asked = asks_for(scenario_id) if scenario_id else FACTS
     details = concrete_details(doc, asked, cues)
     qualities, quality_cues = _qualities(cues, details)

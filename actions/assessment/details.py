@@ -75,7 +75,7 @@ def _is_name(token: Token) -> bool:
         return True
     if not token.is_alpha:
         return False
-    if token.i > 0 and token.doc[token.i - 1].lower_ in ("named", "called"):
+    if token.i > 0 and token.doc[token.i - 1].lower_ in words("name_introducers"):
         return True
     if token.pos_ not in ("PROPN", "NOUN"):
         return False
@@ -102,7 +102,7 @@ def _in_person_slot(token: Token) -> bool:
         contact_verbs = words("contact_verbs")
         return token.head.lemma_.lower() in contact_verbs or token.head.lower_ in contact_verbs
     if token.dep_ == "pobj":
-        return token.head.lower_ in ("with", "into") or (
+        return token.head.lower_ in words("person_prepositions") or (
             token.head.lower_ == "to" and token.head.head.lemma_.lower() in words("contact_verbs")
         )
     return False
@@ -117,7 +117,7 @@ def _likeness(token: Token) -> float:
 def _is_particular(token: Token) -> bool:
     """'my sister', 'the team', 'our manager': one particular person, not 'a coworker'."""
     determiners = [child for child in token.children if child.dep_ in ("det", "poss")]
-    return any(child.lower_ not in ("a", "an", "some", "any") for child in determiners) or any(
+    return any(child.lower_ not in words("indefinite_determiners") for child in determiners) or any(
         child.dep_ == "case" for child in token.children
     )
 
@@ -161,8 +161,8 @@ def _times(doc: Doc) -> Iterator[Span]:
         ):
             yield doc[token.i : token.i + 1]
         elif lemma in units and (
-            lemma in ("midnight", "noon")
-            or any(child.like_num or child.lower_ in ("an", "a", "half") for child in token.children)
+            lemma in words("named_times")
+            or any(child.like_num or child.lower_ in words("unit_counts") for child in token.children)
         ):
             yield doc[token.left_edge.i : token.i + 1]
 
@@ -202,5 +202,5 @@ def _is_mine(token: Token) -> bool:
     subjects = [child for child in clause.children if child.dep_ in ("nsubj", "nsubjpass")]
     if subjects and subjects[0].norm_ == "i":
         return True
-    return any(word.lower_ in ("me", "myself") and word.dep_ in ("dobj", "pobj", "dative", "nsubj")
+    return any(word.lower_ in words("writer_objects") and word.dep_ in ("dobj", "pobj", "dative", "nsubj")
                for word in clause.subtree)

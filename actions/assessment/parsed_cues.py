@@ -77,12 +77,12 @@ def _insults_partner_or_question(word: Token) -> bool:
             return False
         clause = clause.head
     subject = next(child for child in clause.children if child.dep_ in ("nsubj", "nsubjpass"))
-    if subject.norm_ in ("you", "u", "ur"):
+    if subject.norm_ in words("you_typed"):
         return True
     if clause.lemma_ == "make" and clause.head != clause:
         # "you make it impossible": the subject of "make" is the one blamed.
-        return any(child.norm_ in ("you", "u") for child in clause.head.children if child.dep_ == "nsubj")
-    return word.lower_ in words("scorned") and subject.norm_ in ("it", "this", "that")
+        return any(child.norm_ in words("you") for child in clause.head.children if child.dep_ == "nsubj")
+    return word.lower_ in words("scorned") and subject.norm_ in words("the_question")
 
 
 def _hands_over_access(verb: Token) -> bool:
@@ -136,8 +136,8 @@ def _refuses_to_answer(verb: Token) -> bool:
         return True
     if lemma == "get" and any(child.lower_ == "into" for child in verb.children):
         return True
-    if lemma in ("talk", "discuss") and not any(
-        child.lower_ in ("to", "with") for child in verb.children if child.dep_ == "prep"
+    if lemma in words("talking_verbs") and not any(
+        child.lower_ in words("talking_to") for child in verb.children if child.dep_ == "prep"
     ):
         return True
     return any(token.lemma_.lower() in words("refused_talk") for token in objects_of(verb))
@@ -161,8 +161,8 @@ def _promised(verb: Token) -> bool:
     head = verb.head if verb.dep_ == "xcomp" else verb
     auxiliaries |= {child.norm_ for child in head.children if child.dep_ == "aux"}
     # "i'm not coming" speaks of the future as surely as "i won't come".
-    progressive = verb.tag_ == "VBG" and bool(auxiliaries & {"am", "m", "are"})
-    future = bool(auxiliaries & {"will", "shall", "going"}) or head.lemma_ in ("go", "want", "plan")
+    progressive = verb.tag_ == "VBG" and bool(auxiliaries & words("progressive_be"))
+    future = bool(auxiliaries & words("future_auxiliaries")) or head.lemma_ in words("future_heads")
     return future or progressive
 
 

@@ -40,14 +40,14 @@ def _tells_partner_off(sentence: Span) -> bool:
             continue
         lemma = head.lemma_.lower()
         # "do you want their numbers too?" offers a thing in mockery; "want to see?" offers to show.
-        if asked and lemma in ("want", "need") and any(child.dep_ == "dobj" for child in head.children):
+        if asked and lemma in words("wanting_verbs") and any(child.dep_ == "dobj" for child in head.children):
             return True
         # "you can call her" offers; "you can relax now" tells the partner how to feel.
         permitted = any(child.norm_ in words("offering_modals")
                         for child in head.children if child.dep_ == "aux")
         if permitted and lemma not in words("feelings"):
             continue
-        if lemma not in words("feeling_or_knowing") and head.norm_ not in ("are", "were", "'re"):
+        if lemma not in words("feeling_or_knowing") and head.norm_ not in words("you_are"):
             return True
     return False
 
@@ -71,7 +71,7 @@ def _asks_back(sentence: Span) -> bool:
             return True
     spoken = [token for token in sentence if not token.is_punct]
     # "..., aren't i", "..., isn't it": an auxiliary, its "not" and a pronoun close a statement.
-    tag = (len(spoken) > 4 and (spoken[-3].lemma_ in ("be", "do", "have") or spoken[-3].tag_ == "MD")
+    tag = (len(spoken) > 4 and (spoken[-3].lemma_ in words("tag_auxiliaries") or spoken[-3].tag_ == "MD")
            and spoken[-2].norm_ == "not" and spoken[-1].pos_ == "PRON")
     root = sentence.root
     subject = subject_of(root) if root.pos_ in ("VERB", "AUX") else None
@@ -93,7 +93,7 @@ def reproaches(doc: Doc) -> Iterator[Cue]:
         auxiliaries = {child.norm_ for child in verb.children if child.dep_ == "aux"}
         if (
             verb.tag_ == "VBN"
-            and any(child.norm_ in ("have", "'ve") for child in verb.children if child.dep_ == "aux")
+            and any(child.norm_ in words("perfect_have") for child in verb.children if child.dep_ == "aux")
             and auxiliaries & words("reproaching_modals")
             and done_by_partner(verb)
             and not is_negated(verb)

@@ -21,14 +21,13 @@ in the Rasa pipeline and has the final word on the `safety_*` intents.
 
 from coach.spacy_parse import parse
 from components.safety.check import SafetyCheck
-from components.safety.component import EVIDENCE_ENTITY, INTENT_PREFIX, SafetyClassifier
+from components.safety.component import EVIDENCE_ENTITY, SafetyClassifier
 from components.safety.findings import COERCIVE_CONTROL, DANGER, SELF_HARM, URGENCY, SafetyFlag
 
 __all__ = [
     "COERCIVE_CONTROL",
     "DANGER",
     "EVIDENCE_ENTITY",
-    "INTENT_PREFIX",
     "SELF_HARM",
     "URGENCY",
     "SafetyCheck",

@@ -10,6 +10,10 @@ data/safety/examples.yml and stored with the model, adds what the rules miss, gr
 as a warning sign gets the warning-signs answer (The Hotline's number and the question "do you ever
 feel afraid of them?"), so a false flag costs a gentle question; only a message it reads as a crisis
 with high probability gets the crisis answer from it alone.
+
+A warning sign inside a message the coach reads as one of its coaching intents (config `warn_beside`:
+a story of reassuring, a "why", a question about therapy...) does not replace that reading: the intent
+stays, and a `safety_warning` entity asks the actions to add the warning-signs answer after theirs.
 """
 
 from __future__ import annotations
@@ -19,7 +23,6 @@ import logging
 from pathlib import Path
 from typing import Any, Optional
 
-import joblib
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -46,7 +49,9 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from coach.content import intent_for, meaning_of
 from coach.spacy_parse import parse
+from components.persist import load_trained, save_trained
 from components.reading import IntentModel
 from components.safety import learned
 from components.safety.check import SafetyCheck
@@ -55,8 +60,10 @@ from components.safety.learned import LearnedReading
 
 logger = logging.getLogger(__name__)
 
-INTENT_PREFIX = "safety_"
 EVIDENCE_ENTITY = "safety_evidence"
+# A warning sign of control found beside a coaching reading: the intent stays, this entity (the words
+# that raised it) tells the actions to add the warning-signs answer (actions/safety.py).
+WARNING_ENTITY = "safety_warning"
 # What each reader made of the message, in the parse output: {"rules": kind or None, "learned": tier,
 # and the classifier's probabilities "crisis", "sentence_crisis", "flag"}. scripts/evaluate_safety.py
 # measures each part from it.
@@ -92,7 +99,7 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
         """The learned classifier's examples (relative to the project), its strength, and the coaching
         intents whose NLU examples are not near-misses, because they tell of control themselves."""
         return {"examples": "data/safety/examples.yml", "strength": learned.STRENGTH,
-                "not_near_misses": ["feeling_controlled"]}
+                "not_near_misses": ["feeling_controlled"], "warn_beside": []}
 
     @classmethod
     def fingerprint_addon(cls, config: dict[str, Any]) -> Optional[str]:  # noqa: UP007
@@ -145,12 +152,11 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
         texts, classes = learned.read_examples(_examples_path(self.component_config))
         excluded = set(self.component_config["not_near_misses"])
         coaching = [example.get(TEXT) for example in training_data.intent_examples
-                    if not str(example.get(INTENT)).startswith(INTENT_PREFIX)
+                    if not meaning_of(example.get(INTENT), "safety")
                     and example.get(INTENT) not in excluded]
         self._model = learned.train_from(texts + coaching, classes + [learned.NONE] * len(coaching),
                                          model.model, self.component_config["strength"])
-        with self._model_storage.write_to(self._resource) as directory:
-            joblib.dump(self._model, directory / self.MODEL_FILE)
+        save_trained(self._model_storage, self._resource, self.MODEL_FILE, self._model)
         return self._resource
 
     @classmethod
@@ -163,11 +169,7 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
         **kwargs: Any,
     ) -> SafetyClassifier:
         """The component with its trained classifier, or with the rules alone if none was stored."""
-        try:
-            with model_storage.read_from(resource) as directory:
-                model = joblib.load(directory / cls.MODEL_FILE)
-        except ValueError:  # not trained (a graph with no NLU data)
-            model = None
+        model = load_trained(model_storage, resource, cls.MODEL_FILE)
         return cls({**cls.get_default_config(), **config}, model_storage, resource, model)
 
     # `Optional`, not `X | None`: Rasa's graph validator cannot read the newer union syntax.
@@ -187,11 +189,19 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
                     reading = learned.read(doc, self._model)
                 message.set(READINGS, _readings(ruled, reading), add_to_output=True)
             found = combine(ruled, reading)
-            if found is not None:
+            if found is not None and self._warns_beside(found[0], message):
+                _set_evidence(message, found[1], WARNING_ENTITY)
+            elif found is not None:
                 _set_flag(message, *found)
             else:
                 _demote_unconfirmed_safety_intent(message)
         return messages
+
+    def _warns_beside(self, flag: SafetyFlag, message: Message) -> bool:
+        """A warning sign in a message read as one of the coaching intents of `warn_beside`: the
+        person gets that answer, with the warning after it, rather than the warning alone."""
+        intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+        return flag.kind == COERCIVE_CONTROL and intent in self.component_config["warn_beside"]
 
     def _parsed_doc(self, message: Message, language: Language | None) -> Doc | None:
         doc = message.get(SPACY_DOCS[TEXT])
@@ -240,17 +250,21 @@ def _examples_path(config: dict[str, Any]) -> Path:
 
 
 def _set_flag(message: Message, flag: SafetyFlag, span: Span) -> None:
-    intent = {INTENT_NAME_KEY: f"{INTENT_PREFIX}{flag.kind}", PREDICTED_CONFIDENCE_KEY: 1.0}
+    intent = {INTENT_NAME_KEY: intent_for("safety", flag.kind), PREDICTED_CONFIDENCE_KEY: 1.0}
     others = [entry for entry in message.get(INTENT_RANKING_KEY) or []
               if entry.get(INTENT_NAME_KEY) != intent[INTENT_NAME_KEY]]
     message.set(INTENT, intent, add_to_output=True)
     message.set(INTENT_RANKING_KEY, [intent, *others], add_to_output=True)
+    _set_evidence(message, span, EVIDENCE_ENTITY)
 
+
+def _set_evidence(message: Message, span: Span, entity_type: str) -> None:
+    """The words that raised the flag, as an entity the actions can quote."""
     text = message.get(TEXT) or ""
     # SpacyNLP may have parsed a lowercased copy; the offsets still point into the original.
     value = text[span.start_char:span.end_char] if len(text) == len(span.doc.text) else span.text
     entity = {
-        ENTITY_ATTRIBUTE_TYPE: EVIDENCE_ENTITY,
+        ENTITY_ATTRIBUTE_TYPE: entity_type,
         ENTITY_ATTRIBUTE_VALUE: value,
         ENTITY_ATTRIBUTE_START: span.start_char,
         ENTITY_ATTRIBUTE_END: span.end_char,
@@ -262,11 +276,10 @@ def _set_flag(message: Message, flag: SafetyFlag, span: Span) -> None:
 def _demote_unconfirmed_safety_intent(message: Message) -> None:
     """Only the check may decide a safety answer: a learned `safety_*` guess gives way."""
     intent = message.get(INTENT) or {}
-    if not str(intent.get(INTENT_NAME_KEY) or "").startswith(INTENT_PREFIX):
+    if not meaning_of(intent.get(INTENT_NAME_KEY), "safety"):
         return
     ranking = message.get(INTENT_RANKING_KEY) or []
-    others = [entry for entry in ranking
-              if not str(entry.get(INTENT_NAME_KEY) or "").startswith(INTENT_PREFIX)]
+    others = [entry for entry in ranking if not meaning_of(entry.get(INTENT_NAME_KEY), "safety")]
     best = others[0] if others else {INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME,
                                      PREDICTED_CONFIDENCE_KEY: intent.get(PREDICTED_CONFIDENCE_KEY,
                                                                           0.0)}

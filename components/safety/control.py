@@ -72,6 +72,8 @@ def _check_coercion(verb: Token) -> Finding | None:
     reached = subtree_without_subject(verb)
     if lemma == "make" and lemmas_in(reached) & words("made_to_feel"):
         return None  # "he makes me feel guilty about seeing my friends" is about feelings
+    if lemma == "make" and not _compels_user(verb):
+        return None  # "she made a crack about my phone": made, not made me do
     if lemma in words("force_verbs") and _compels_user(verb):
         return COERCIVE_CONTROL, span_of(verb.doc, [verb, *reached])
     if lemma in words("coercion_verbs") and reaches_controlled_thing(reached):

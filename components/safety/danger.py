@@ -228,9 +228,18 @@ def _check_hiding(hide: Token) -> Finding | None:
         if prep.lower_ in words("inside_preps") and any(lower_lemma(o) in words("hiding_places")
                                                         for o in objects):
             return DANGER, span_of(hide.doc, [hide, *prep.subtree])
-        if prep.lower_ == "from" and any(is_partner_or_named(o) for o in objects):
+        if (prep.lower_ == "from" and any(is_partner_or_named(o) for o in objects)
+                and not _hides_a_thing(hide, prep)):
             return DANGER, span_of(hide.doc, [hide, *prep.subtree])
     return None
+
+
+def _hides_a_thing(hide: Token, from_prep: Token) -> bool:
+    """ "I hid about 14k of debt from my bf": something hidden from the partner, not the user hiding,
+    however the parse attached it (here to "about")."""
+    between = hide.doc[hide.i + 1:from_prep.i]
+    return any(t.pos_ in ("NOUN", "PROPN", "NUM") and lower_lemma(t) not in words("hiding_places")
+               for t in between)
 
 
 def _check_conditional_harm(verb: Token) -> Finding | None:

@@ -266,6 +266,12 @@ def _check_death_wish_phrase(span: Span) -> Finding | None:
     # "Everyone would be better off without me" is about the writer whoever its subject is.
     if span[-1].lower_ != "me" and _is_third_party(experiencer_of(root)):
         return None
+    # "Sick of living with a detective": living with someone, not life itself ("tired of living
+    # with this pain" still counts).
+    after = span.doc[span.end] if span.end < len(span.doc) else None
+    if span[-1].lower_ == "living" and after is not None and after.lower_ == "with" and any(
+            lower_lemma(o) not in words("burdens") for o in children(after, "pobj")):
+        return None
     # "I wrote her a goodbye letter" is a breakup, not a suicide note.
     if lower_lemma(root) in words("farewell_notes") and children(root.head, "dative"):
         return None

@@ -70,10 +70,17 @@ def test_a_reload_keeps_the_conversation_and_start_over_clears_it(page, servers)
     assert chat.messages("user") == ["i keep promising him nothing is going on"]
     screenshot(page, "4-after-reload")
 
+    # Start over: a new conversation under a new id and token; the old one can't be opened from here.
+    token = chat.token()
     page.get_by_role("button", name=WORDING["startOver"]).click()
-    chat.expect_said(coaching()["phrases"]["restart"])
+    expect(chat.notice).to_have_text(WORDING["startedOver"])
+    expect(chat.log).to_contain_text("automated coach", timeout=REPLY_TIMEOUT)
+    assert chat.session_id() not in (None, session)
+    assert chat.token() not in (None, token)
+    assert chat.messages("user") == []
     assert pattern("reassuring")["insight"][0] not in chat.log.inner_text()
     page.reload()
+    expect(chat.log).to_contain_text("automated coach", timeout=REPLY_TIMEOUT)
     expect(chat.log).not_to_contain_text(pattern("reassuring")["insight"][0])
 
 

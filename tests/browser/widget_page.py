@@ -69,5 +69,8 @@ class Chat:
     def session_id(self) -> str:
         return self.page.evaluate("localStorage.getItem('trust-coach.session')")
 
+    def token(self) -> str:
+        return self.page.evaluate("localStorage.getItem('trust-coach.token')")
+
     def messages(self, sender: str) -> list[str]:
         return self.page.locator(f"#trust-coach-widget .message.{sender} .text").all_inner_texts()

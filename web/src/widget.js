@@ -310,10 +310,11 @@ class ChatWidget {
     entry.item?.querySelector(".pending")?.remove();
   }
 
+  // A new conversation under a new id and token: the old one can no longer be opened from this
+  // browser (nor by anyone: its token is gone), and what it kept is removed with the retention purge.
   startOver() {
     this.closeConfirm();
-    this.messages.replaceChildren();
-    this.send("/restart", null);
+    this.startAfresh(WORDING.startedOver);
     this.input.focus();
   }
 
@@ -341,9 +342,9 @@ class ChatWidget {
     });
   }
 
-  // The conversation is gone from the server: it goes from this browser too, and a new one starts
-  // under a new id.
-  startAfresh() {
+  // A new conversation under a new id: after Delete (the old one is gone from the server) and after
+  // Start over, the old id and token go from this browser too.
+  startAfresh(notice = WORDING.deleted) {
     storage.remove("localStorage", STORAGE_KEY);
     storage.remove("localStorage", TOKEN_KEY);
     this.sessionId = null;
@@ -352,9 +353,9 @@ class ChatWidget {
     this.typing.hidden = true;
     this.messages.replaceChildren();
     this.replies.replaceChildren();
-    this.showNotice(WORDING.deleted, 5000);
+    this.showNotice(notice, 5000);
     this.ready = false;
-    this.socket.emit("session_request", { session_id: null, token: null });
+    this.socket?.emit("session_request", { session_id: null, token: null });
   }
 
   // --- Receiving ---

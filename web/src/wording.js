@@ -26,6 +26,7 @@ export const WORDING = {
   confirmDeleteYes: "Yes, delete it",
   confirmDeleteNo: "Keep it",
   deleted: "Your conversation has been deleted.",
+  startedOver: "A new conversation has started. The earlier one can no longer be opened here.",
   deleteFailed: "It couldn't be deleted just now. Please try again when the connection is back.",
   download: "Save as a text file",
 };
