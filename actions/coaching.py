@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.replies import Reply, button, exercise_button, phrase, send, step_button, what_next_buttons
-from actions.safety import STEPS_UNSAFE_AFTER_ABUSE, warn_beside
+from actions.safety import STEPS_UNSAFE_AFTER_ABUSE, warn_beside, warning_found
 from coach.content import (
     PATTERNS,
     coaching,
@@ -34,8 +34,10 @@ def next_step(candidates: list[str], offered: list[str], withheld: tuple[str, ..
 
 
 def withheld_steps(tracker: Tracker) -> tuple[str, ...]:
-    """Steps the coach must not suggest in this conversation, after abuse or danger was disclosed."""
-    return STEPS_UNSAFE_AFTER_ABUSE if tracker.get_slot("abuse_disclosed") else ()
+    """Steps the coach must not suggest: in this conversation, after abuse or danger was disclosed;
+    in this answer, beside a warning sign of control the message told of."""
+    unsafe = tracker.get_slot("abuse_disclosed") or warning_found(tracker) is not None
+    return STEPS_UNSAFE_AFTER_ABUSE if unsafe else ()
 
 
 def step_replies(steps: list[str], partner_term: str | None) -> list[Reply]:

@@ -90,6 +90,8 @@ def test_a_warning_sign_beside_a_story_comes_after_its_insight(dispatcher, domai
     assert "1-800-799-7233" in replies[-2]
     assert "afraid of them, or unsafe saying no" in replies[-1]
     assert payloads(dispatcher)[-2:] == ["/affirm", "/deny"]
+    # Nothing that could excuse control beside it: not "it's not about you", not couples therapy.
+    assert not {"not_about_you", "couples_therapy"} & set(slots_set(events)["steps_offered"])
     # The question asked last is the one a yes answers: a yes is then a disclosure.
     assert slots_set(events)["offer"] == "afraid"
     assert "abuse_disclosed" not in slots_set(events)

@@ -42,9 +42,10 @@ CRISIS_CLASSES = (SELF_HARM, DANGER)
 # crisis probability of the whole message or of one of its sentences reaches CRISIS_THRESHOLD; else
 # a warning sign when the probability of any flag, for the whole message, reaches WARNING_THRESHOLD.
 # Cross-validation at these, on the first 1,645 examples: 387 of 504 crisis messages answered as
-# crises, 263 of 372 warning signs flagged, 100 of 769 near-misses flagged; 2 of the 58 near-misses of safety_cases.yml and 9 of the
-# 179 coaching messages flagged, with the rules (4 of them by the rules alone). At 0.6 and 0.6 it
-# flagged 14 coaching messages and 3 more safety_cases near-misses than the bar allows.
+# crises, 263 of 372 warning signs flagged, 100 of 769 near-misses flagged; 2 of the 58 near-misses
+# of safety_cases.yml and 9 of the 179 coaching messages flagged, with the rules (4 of them by the
+# rules alone). At 0.6 and 0.6 it flagged 14 coaching messages and 3 more safety_cases near-misses
+# than the bar allows.
 CRISIS_THRESHOLD = 0.7
 WARNING_THRESHOLD = 0.8
 STRENGTH = 30.0
